@@ -1,0 +1,52 @@
+// Service configuration: every variable of DESIGN.md's table, parsed and validated once at
+// startup from the environment, with command-line flags overriding. A bad value is an
+// error naming the variable and the accepted form. Plain value; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reviewbot/core/policy.h"
+#include "reviewbot/core/result.h"
+
+namespace reviewbot::config {
+
+struct Config {
+  int port = 8080;                                 // PORT (0 = any free port)
+  std::string database_url = "sqlite://reviewbot.db";  // DATABASE_URL
+  std::string telegram_bot_token;                  // TELEGRAM_BOT_TOKEN
+  std::string telegram_api_url = "https://api.telegram.org";  // TELEGRAM_API_URL
+  std::string telegram_webhook_secret;             // TELEGRAM_WEBHOOK_SECRET
+  std::string public_url;                          // PUBLIC_URL
+  enum class UpdatesMode { kWebhook, kPolling } updates_mode = UpdatesMode::kWebhook;
+  std::string admin_token;                         // ADMIN_TOKEN
+  std::string events_secret;                       // EVENTS_SECRET
+  std::string templates_dir = "./templates";       // TEMPLATES_DIR
+  std::string business_name;                       // BUSINESS_NAME
+  std::string review_url;                          // REVIEW_URL
+  std::optional<int64_t> owner_chat_id;            // OWNER_CHAT_ID
+  core::Policy policy;  // REQUEST_DELAY, COOLDOWN, REMINDER_AFTER, QUIET_HOURS, TIMEZONE
+  std::string log_format = "json";                 // LOG_FORMAT: json | text
+  std::string log_level = "info";                  // LOG_LEVEL: trace..critical, off
+
+  // Derived from database_url.
+  std::string sqlite_path() const;  // "" when not a sqlite:// URL
+};
+
+// Reads `getenv` for every variable, then applies flags from argv ("--port 9000",
+// "--port=9000", "--database-url ...": each variable's lower-case, dash-separated name).
+// Returns an error message naming the variable (or flag) and the accepted form.
+// `getenv` is injectable for tests. Does not handle --help (see usage()).
+core::Result<Config> load(int argc, const char* const* argv,
+                          const std::function<const char*(const char*)>& getenv);
+
+// --help text: every flag/variable with its default and meaning.
+std::string usage();
+
+// "90s", "15m", "2h", "3d", "0" → duration. Error text names the accepted form.
+core::Result<core::Duration> parse_duration(const std::string& text);
+
+}  // namespace reviewbot::config

@@ -1,0 +1,29 @@
+// Reading customers' free text: thank-you notes, opt-out/opt-in words, typed ratings.
+// Pure functions; Unicode-aware for the supported languages (case folding for ASCII,
+// Cyrillic, Latin-1 accented letters; CJK matched as-is). Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace reviewbot::core {
+
+// True when the message thanks the business: "thanks!", "thank you so much", "спасибо",
+// "谢谢", "gracias", "merci", "danke", "obrigado", "🙏"... but not negations or refusals such
+// as "no thanks", "нет, спасибо", "no, gracias", "non merci", "nein danke", "não, obrigado",
+// nor long messages where thanks is incidental to something else (over 80 characters).
+bool is_thank_you(const std::string& text);
+
+// "/stop", "stop", "unsubscribe", "стоп", "отписаться", "baja", "darse de baja", "parar",
+// "退订", "arrêter", "désabonner", "stopp", "abmelden", "cancelar inscrição"... (whole message,
+// trimmed, case-insensitive, trailing punctuation ignored).
+bool is_opt_out(const std::string& text);
+
+// A typed rating: "1".."5", or 1–5 stars (★ or ⭐), alone (surrounding spaces ignored).
+std::optional<int> parse_typed_rating(const std::string& text);
+
+// "/start" or "/start <parameter>" (also "/start@botname ..."): returns the parameter,
+// "" for a bare /start; nullopt when the text is not a start command.
+std::optional<std::string> parse_start_command(const std::string& text);
+
+}  // namespace reviewbot::core

@@ -1,0 +1,108 @@
+// Store is the seam to durable state. Every write for one inbound input happens in one
+// transaction together with its dedup key (process), so a redelivered input changes
+// nothing and an acknowledged input is never lost. The outbox calls are the only way
+// messages leave. Implementations are thread-safe: HTTP handlers, the dispatcher and the
+// admin API call them concurrently. SQL stays inside implementations.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reviewbot/core/engine.h"
+#include "reviewbot/core/messages.h"
+#include "reviewbot/core/result.h"
+#include "reviewbot/core/types.h"
+
+namespace reviewbot::store {
+
+// The dedup key of an inbound input.
+struct InboundKey {
+  enum class Source { kTelegramUpdate, kEvent };
+  Source source = Source::kEvent;
+  std::string id;  // update_id in decimal, or the event id
+};
+
+struct ProcessResult {
+  enum class Status {
+    kApplied,      // decision committed
+    kDuplicate,    // key seen before; nothing changed
+    kUnavailable,  // could not commit (busy, I/O error, shutting down): answer 503
+  };
+  Status status = Status::kUnavailable;
+  core::Outcome outcome;  // the decision's outcome when kApplied
+  std::string error;      // why, when kUnavailable (for logs; never shown to clients)
+};
+
+// A claimed outbox row.
+struct OutboxRow {
+  int64_t id = 0;
+  core::MessageKind kind = core::MessageKind::kNotice;
+  core::MessageBody body;
+  std::optional<int64_t> conversation_id;
+  core::Time due_at{};
+  int attempts = 0;  // attempts made before this one
+};
+
+// What happened when a row was sent, as the dispatcher classified it.
+struct DeliveryOutcome {
+  enum class Status {
+    kSent,         // done; message_id set for SendText
+    kRetry,        // try again at retry_at
+    kFailed,       // give up; reason stored
+    kUnreachable,  // 403: give up and mark the chat's customer unreachable
+  };
+  Status status = Status::kSent;
+  std::optional<int64_t> message_id;
+  core::Time retry_at{};
+  std::string reason;
+};
+
+struct ReviewFilter {
+  std::optional<int> rating;
+  std::optional<core::Time> since, until;  // on answered_at; until is exclusive
+  int limit = 50;                          // 1..500
+  std::optional<int64_t> after_id;         // cursor: reviews with id < after_id (newest first)
+};
+
+struct ReviewPage {
+  std::vector<core::Review> reviews;  // newest first
+  std::optional<int64_t> next_cursor;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // In one transaction: if `key` was processed before → kDuplicate. Otherwise load the
+  // Snapshot for `lookup`, call `decide` on it, write the Decision (customer, conversation,
+  // cancellations, outbox rows, business connection, parked/unparked events) and the key,
+  // and commit. `decide` must be pure; it may be called again if the store retries.
+  virtual ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
+                                const std::function<core::Decision(const core::Snapshot&)>& decide) = 0;
+
+  // Up to `limit` pending rows due at `now`, oldest first, at most one per chat (the
+  // chat's earliest due row, so a chat's messages go out in order), excluding rows
+  // already claimed and not yet completed. Claimed rows stay claimed until complete().
+  virtual core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) = 0;
+
+  // Records the result of sending a claimed row. kSent with a message id on a request
+  // stores the conversation's request_message_id.
+  virtual core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome,
+                                core::Time now) = 0;
+
+  // Releases every claim (at startup: rows claimed by a crashed process go out again).
+  virtual core::Status release_claims() = 0;
+
+  // Earliest due_at/next attempt among pending rows, to sleep until; nullopt if none.
+  virtual std::optional<core::Time> next_due() = 0;
+
+  virtual core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) = 0;
+  virtual core::Result<core::Stats> stats() = 0;
+
+  // Cheap check that the database answers (for /readyz).
+  virtual bool ping() = 0;
+};
+
+}  // namespace reviewbot::store
