@@ -1,0 +1,28 @@
+// Intake applies one inbound input: asks the engine what state it needs, lets the store
+// load it, decide and commit in one transaction. HTTP handlers and the getUpdates poller
+// call it and answer/advance only when it reports kApplied or kDuplicate.
+// Thread-safe (the Engine is immutable; the Store is thread-safe).
+#pragma once
+
+#include "reviewbot/core/clock.h"
+#include "reviewbot/core/engine.h"
+#include "reviewbot/core/events.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::store {
+
+class Intake {
+ public:
+  // All three must outlive the Intake.
+  Intake(const core::Engine& engine, Store& store, const core::Clock& clock)
+      : engine_(engine), store_(store), clock_(clock) {}
+
+  ProcessResult accept(const InboundKey& key, const core::Event& event);
+
+ private:
+  const core::Engine& engine_;
+  Store& store_;
+  const core::Clock& clock_;
+};
+
+}  // namespace reviewbot::store
