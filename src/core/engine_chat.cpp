@@ -72,7 +72,9 @@ void interpret(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& 
     if (conv->state == ConversationState::kAwaitingComment) {
       return finish(ctx, c, *conv, m.text, m.message_id, out);
     }
-    if (auto rating = parse_typed_rating(m.text)) rate(ctx, c, *conv, *rating, nullptr, out);
+    // A digit typed before a delayed request went out answers nothing the customer saw.
+    const auto rating = parse_typed_rating(m.text);
+    if (rating && conv->requested_at <= ctx.now) rate(ctx, c, *conv, *rating, nullptr, out);
     return;
   }
   if (is_thank_you(m.text)) thank_you(ctx, m, c, out);

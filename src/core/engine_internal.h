@@ -1,6 +1,20 @@
 // Private to the engine's sources: the pieces Engine::decide is assembled from, one file
 // per rule group (chat updates, answers, requests, transactions, message building).
 // Everything is a pure function of a Ctx and the event; nothing here is thread-hostile.
+//
+// Rules the public contract leaves open, decided here:
+// - Customer profile refreshes (name, locale, started_bot) do not by themselves make a chat
+//   update kHandled; a started policy request reports kScheduled or kSkipped with its reason.
+// - A direct message or button press also clears `unreachable` (the chat is evidently open).
+// - Sale requests are due at REQUEST_DELAY after the event is received (occurred_at is
+//   informational), moved out of quiet hours; thank-you requests answer the customer's own
+//   message, so they go out at once, quiet hours or not. Linking (/start <param>) schedules
+//   the newest waiting sale like a new sale.
+// - Answers (typed ratings, comments) count only in the channel the conversation started in
+//   (bot chat or that Business connection); /start and links only in the bot's own chat.
+// - A Business message or press from anyone but the chat's user, or on a disabled connection,
+//   is ignored (a press still gets an empty callback answer).
+// - An invalid /start parameter is treated as a bare /start.
 #pragma once
 
 #include <optional>

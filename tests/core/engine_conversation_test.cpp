@@ -67,6 +67,14 @@ TEST_CASE("a typed rating counts like a button", "[engine][conversation]") {
     CHECK(kinds(d) == std::vector{Kind::kCommentPrompt});
     CHECK(d.conversation->rating == 5);
   }
+  SECTION("a digit typed before a delayed request is due answers nothing") {
+    auto delayed = state;
+    delayed.conversation->requested_at = f.now + 1h;
+    delayed.conversation->request_message_id.reset();
+    const auto d = f.decide(text_from(kChat, "5"), delayed);
+    CHECK_FALSE(d.conversation);
+    CHECK(d.messages.empty());
+  }
   SECTION("other text while awaiting a rating is ignored") {
     const auto d = f.decide(text_from(kChat, "what is this?"), state);
     CHECK(d.outcome.status == Outcome::Status::kIgnored);
@@ -157,7 +165,7 @@ TEST_CASE("a low rating alerts the owner, with the comment once it comes",
   CHECK(pending.due_at == f.now + f.policy.comment_window);
   CHECK(pending.conversation_id == kConversationId);
   CHECK(text_of(pending).chat_id == kOwnerChat);
-  CHECK(text_of(pending).text == "Rating 1 from Ann: ");
+  CHECK(text_of(pending).text == "Rating 1 from Ann: []");
 
   SECTION("the comment cancels the waiting alert and sends one with the comment now") {
     f.now += 5min;
@@ -167,7 +175,7 @@ TEST_CASE("a low rating alerts the owner, with the comment once it comes",
     CHECK(commented.cancellations[0].kinds == std::vector{Kind::kOwnerAlert});
     const auto& alert = only(commented, Kind::kOwnerAlert);
     CHECK(alert.due_at == f.now);
-    CHECK(text_of(alert).text == "Rating 1 from Ann: Cold coffee");
+    CHECK(text_of(alert).text == "Rating 1 from Ann: [Cold coffee]");
 
     const auto& thanks = text_of(only(commented, Kind::kThankYou));
     REQUIRE(thanks.keyboard.size() == 1);

@@ -12,7 +12,8 @@ TEST_CASE("customer-supplied text reaches the HTML messages escaped", "[engine][
   SECTION("a name from a sale event in the request") {
     auto e = sale("evt-1", kChat);
     e.customer_name = name;
-    const auto& request = text_of(only(f.decide(e, Snapshot{}), Kind::kRequest));
+    const auto d = f.decide(e, Snapshot{});
+    const auto& request = text_of(only(d, Kind::kRequest));
     CHECK(request.html);
     CHECK(request.text == "How was it, " + escaped + "?");
   }
@@ -23,7 +24,7 @@ TEST_CASE("customer-supplied text reaches the HTML messages escaped", "[engine][
     m.from_name = name;
     const auto d = f.decide(m, with(customer, awaiting_comment(f.now, 1)));
     CHECK(text_of(only(d, Kind::kOwnerAlert)).text ==
-          "Rating 1 from " + escaped + ": &lt;i&gt;cold&lt;/i&gt; &amp; late");
+          "Rating 1 from " + escaped + ": [&lt;i&gt;cold&lt;/i&gt; &amp; late]");
     REQUIRE(d.conversation);
     CHECK(d.conversation->comment == std::optional<std::string>("<i>cold</i> & late"));
   }
