@@ -62,7 +62,7 @@ bool any_of_words(std::string_view word, const std::array<std::string_view, N>& 
 // Word stems that thank, in the supported languages (lower case).
 constexpr std::array kThanksPrefixes = {
     "thank"sv,   "thanx"sv,  "thnx"sv,      "thx"sv,    "appreciat"sv, "спасиб"sv,
-    "благодар"sv, "gracia"sv, "agradec"sv,   "agradeç"sv, "merci"sv,    "remerci"sv,
+    "благодар"sv, "gracia"sv, "agradec"sv,   "agradez"sv, "agradeç"sv, "merci"sv,    "remerci"sv,
     "dank"sv,    "obrigad"sv, "brigad"sv,    "valeu"sv,  "grazie"sv};
 constexpr std::array kThanksWords = {"ty"sv, "tysm"sv, "tyvm"sv, "tnx"sv, "cheers"sv,
                                      "спс"sv, "obg"sv,  "vlw"sv};
