@@ -16,19 +16,18 @@ using core::TemplateSet;
 using namespace std::string_view_literals;
 
 constexpr std::array kFixedMessages = {
-    core::message::kReminder,     core::message::kRatingAck,   core::message::kCommentPrompt,
-    core::message::kSkipButton,   core::message::kThankYou,    core::message::kReviewButton,
-    core::message::kOwnerAlert,   core::message::kOptedOut,    core::message::kOptedIn,
-    core::message::kClosed,       core::message::kTypedRatingHint};
+    core::message::kReminder,   core::message::kRatingAck,      core::message::kCommentPrompt,
+    core::message::kSkipButton, core::message::kThankYou,       core::message::kReviewButton,
+    core::message::kOwnerAlert, core::message::kOptedOut,       core::message::kOptedIn,
+    core::message::kClosed,     core::message::kTypedRatingHint};
 constexpr std::array kTopLevelVariables = {
-    "business_name"sv, "customer_name"sv, "items"sv,  "amount"sv,  "currency"sv,
-    "transaction_id"sv, "rating"sv,       "stars"sv,  "comment"sv, "review_url"sv};
+    "business_name"sv,  "customer_name"sv, "items"sv, "amount"sv,  "currency"sv,
+    "transaction_id"sv, "rating"sv,        "stars"sv, "comment"sv, "review_url"sv};
 constexpr std::array kItemVariables = {"name"sv, "category"sv};
 // Tags Telegram's HTML parse mode accepts.
-constexpr std::array kTelegramTags = {"b"sv,   "strong"sv, "i"sv,          "em"sv,   "u"sv,
-                                      "ins"sv, "s"sv,      "strike"sv,     "del"sv,  "a"sv,
-                                      "code"sv, "pre"sv,   "tg-spoiler"sv, "span"sv,
-                                      "blockquote"sv, "tg-emoji"sv};
+constexpr std::array kTelegramTags = {
+    "b"sv,   "strong"sv, "i"sv,    "em"sv,  "u"sv,          "ins"sv,  "s"sv,          "strike"sv,
+    "del"sv, "a"sv,      "code"sv, "pre"sv, "tg-spoiler"sv, "span"sv, "blockquote"sv, "tg-emoji"sv};
 
 template <class List>
 bool listed(const List& list, std::string_view name) {
@@ -69,8 +68,11 @@ std::string file_of(const std::string& locale, const std::string& stem) {
 bool is_valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t extra = b < 0x80 ? 0 : (b & 0xE0) == 0xC0 ? 1 : (b & 0xF0) == 0xE0 ? 2
-                                     : (b & 0xF8) == 0xF0 ? 3 : 4;
+    std::size_t extra = b < 0x80             ? 0
+                        : (b & 0xE0) == 0xC0 ? 1
+                        : (b & 0xF0) == 0xE0 ? 2
+                        : (b & 0xF8) == 0xF0 ? 3
+                                             : 4;
     if (extra == 4 || (extra == 1 && b < 0xC2) || i + extra >= s.size() + (extra ? 0 : 1)) {
       return false;
     }
@@ -141,12 +143,11 @@ std::string check_telegram_html(std::string_view text) {
       const auto semi = text.find(';', i);
       const std::string_view entity =
           semi == std::string_view::npos ? "" : text.substr(i + 1, semi - i - 1);
-      const bool numeric =
-          entity.size() > 1 && entity.front() == '#' &&
-          std::all_of(entity.begin() + 1, entity.end(), [](char d) {
-            return (d >= '0' && d <= '9') || d == 'x' || (d >= 'a' && d <= 'f') ||
-                   (d >= 'A' && d <= 'F');
-          });
+      const bool numeric = entity.size() > 1 && entity.front() == '#' &&
+                           std::all_of(entity.begin() + 1, entity.end(), [](char d) {
+                             return (d >= '0' && d <= '9') || d == 'x' || (d >= 'a' && d <= 'f') ||
+                                    (d >= 'A' && d <= 'F');
+                           });
       if (!numeric && entity != "lt" && entity != "gt" && entity != "amp" && entity != "quot") {
         return "a bare '&' or an entity Telegram does not know (use &amp; &lt; &gt; &quot;)";
       }
@@ -179,8 +180,8 @@ std::vector<RenderVars> sample_vars() {
   RenderVars hostile;
   hostile.business_name = "Ann's <Café> & \"Co\"";
   hostile.customer_name = "<b>Ann & \"Bob\"'s</b>";
-  hostile.items = {{"Latte <large>", "coffee"}, {"Croissant & jam", "bakery"},
-                   {"\"Special\" tea's", "tea"}};
+  hostile.items = {
+      {"Latte <large>", "coffee"}, {"Croissant & jam", "bakery"}, {"\"Special\" tea's", "tea"}};
   hostile.amount = 1234.5;
   hostile.currency = "EUR";
   hostile.transaction_id = "T-<1>&'";
@@ -217,7 +218,8 @@ std::string check_rules(const TemplateSet& set) {
     if (!names.insert(rule.name).second) return where + ": the name is used twice";
     std::set<std::string> variants;
     for (const auto& v : rule.variants) {
-      if (!is_identifier(v)) return where + ": variant \"" + v + "\" uses a character other than a-z, 0-9, '_', '-'";
+      if (!is_identifier(v))
+        return where + ": variant \"" + v + "\" uses a character other than a-z, 0-9, '_', '-'";
       if (!variants.insert(v).second) return where + ": variant \"" + v + "\" is listed twice";
     }
     for (const auto& c : rule.categories) {
@@ -237,20 +239,20 @@ std::string check_rules(const TemplateSet& set) {
   return "";
 }
 
-std::string check_source(const TemplateSet& set, const std::string& locale,
-                         const std::string& stem, const std::string& source) {
+std::string check_source(const TemplateSet& set, const std::string& locale, const std::string& stem,
+                         const std::string& source) {
   const std::string file = file_of(locale, stem);
   if (!is_valid_utf8(source)) return file + ": not valid UTF-8";
   if (auto problem = check_tags(source, !is_button_label(stem)); !problem.empty()) {
     return file + ": " + problem;
   }
   const bool plain = is_button_label(stem) || stem == core::message::kClosed;
-  const std::size_t limit = is_button_label(stem)                ? kMaxButtonLabelChars
+  const std::size_t limit = is_button_label(stem)            ? kMaxButtonLabelChars
                             : stem == core::message::kClosed ? kMaxNoticeChars
-                                                                 : kMaxMessageChars;
+                                                             : kMaxMessageChars;
   for (const auto& vars : sample_vars()) {
     auto text = set.render(stem, locale, vars);
-    if (!text) return file + ": " + text.error().message;  // kainjow's parse error
+    if (!text) return text.error().message;  // kainjow's error, already naming the file
     if (text->empty()) return file + ": renders to empty text";
     if (char_count(*text) > limit) {
       return file + ": renders to " + std::to_string(char_count(*text)) +
@@ -282,7 +284,8 @@ core::Status validate_templates(const TemplateSet& set) {
   const auto en = set.sources().find("en");
   for (const auto& stem : stems) {
     if (en == set.sources().end() || !en->second.count(stem)) {
-      return Error{file_of("en", stem) + ": missing; English must define every message and request"};
+      return Error{file_of("en", stem) +
+                   ": missing; English must define every message and request"};
     }
   }
   for (const auto& [locale, texts] : set.sources()) {

@@ -195,8 +195,7 @@ Result<std::string> TemplateSet::render_request(const TemplateChoice& choice,
   return render(stem_of(choice.name, choice.variant), choice.locale, vars);
 }
 
-Result<std::string> TemplateSet::render(const std::string& message_name,
-                                        const std::string& locale,
+Result<std::string> TemplateSet::render(const std::string& message_name, const std::string& locale,
                                         const RenderVars& vars) const {
   for (const auto& candidate : locale_chain(locale)) {
     auto it = sources_.find(candidate);

@@ -15,7 +15,9 @@ using namespace std::string_view_literals;
 constexpr std::size_t kMaxThankYouLength = 80;  // code points
 constexpr std::size_t kNegationReach = 2;       // tokens between a negation and a thanks word
 
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
@@ -61,27 +63,27 @@ bool any_of_words(std::string_view word, const std::array<std::string_view, N>& 
 
 // Word stems that thank, in the supported languages (lower case).
 constexpr std::array kThanksPrefixes = {
-    "thank"sv,   "thanx"sv,  "thnx"sv,      "thx"sv,    "appreciat"sv, "спасиб"sv,
-    "благодар"sv, "gracia"sv, "agradec"sv,   "agradez"sv, "agradeç"sv, "merci"sv,    "remerci"sv,
-    "dank"sv,    "obrigad"sv, "brigad"sv,    "valeu"sv,  "grazie"sv};
-constexpr std::array kThanksWords = {"ty"sv, "tysm"sv, "tyvm"sv, "tnx"sv, "cheers"sv,
-                                     "спс"sv, "obg"sv,  "vlw"sv};
+    "thank"sv,    "thanx"sv,  "thnx"sv,    "thx"sv,     "appreciat"sv, "спасиб"sv,
+    "благодар"sv, "gracia"sv, "agradec"sv, "agradez"sv, "agradeç"sv,   "merci"sv,
+    "remerci"sv,  "dank"sv,   "obrigad"sv, "brigad"sv,  "valeu"sv,     "grazie"sv};
+constexpr std::array kThanksWords = {"ty"sv,     "tysm"sv, "tyvm"sv, "tnx"sv,
+                                     "cheers"sv, "спс"sv,  "obg"sv,  "vlw"sv};
 constexpr std::array kNotThanksWords = {"thanksgiving"sv, "merciless"sv, "mercilessly"sv};
 // Chinese has no spaces between words; these are matched anywhere in the text.
 constexpr std::array kChineseThanks = {"谢谢"sv, "多谢"sv, "感谢"sv, "谢啦"sv,
                                        "谢了"sv, "谢你"sv, "谢您"sv};
-constexpr std::array kChineseRefusals = {"不用"sv, "不要"sv, "不必"sv, "不需要"sv, "不了"sv,
-                                         "不谢"sv, "不，"sv, "不,"sv,  "不 "sv,    "别"sv,
+constexpr std::array kChineseRefusals = {"不用"sv, "不要"sv,   "不必"sv, "不需要"sv, "不了"sv,
+                                         "不谢"sv, "不，"sv,   "不,"sv,  "不 "sv,    "别"sv,
                                          "算了"sv, "没必要"sv, "免了"sv, "退订"sv};
 // Words that turn a nearby thanks into a refusal ("no thanks", "thanks but no").
 constexpr std::array kNegations = {
-    "no"sv,    "not"sv,   "nope"sv,  "nah"sv,    "never"sv, "but"sv,  "stop"sv,   "unsubscribe"sv,
-    "нет"sv,   "не"sv,    "но"sv,    "ненадо"sv, "стоп"sv,  "хватит"sv, "pero"sv, "non"sv,
-    "pas"sv,   "ne"sv,    "mais"sv,  "nein"sv,   "nicht"sv, "kein"sv, "keine"sv,  "aber"sv,
-    "stopp"sv, "não"sv,   "nao"sv,   "mas"sv,    "nem"sv,   "baja"sv, "parar"sv};
+    "no"sv,    "not"sv, "nope"sv, "nah"sv,    "never"sv, "but"sv,    "stop"sv,  "unsubscribe"sv,
+    "нет"sv,   "не"sv,  "но"sv,   "ненадо"sv, "стоп"sv,  "хватит"sv, "pero"sv,  "non"sv,
+    "pas"sv,   "ne"sv,  "mais"sv, "nein"sv,   "nicht"sv, "kein"sv,   "keine"sv, "aber"sv,
+    "stopp"sv, "não"sv, "nao"sv,  "mas"sv,    "nem"sv,   "baja"sv,   "parar"sv};
 // Emoji that thank on their own: folded hands, hearts, smiling faces with hearts.
 constexpr std::array kThanksEmoji = {
-    char32_t{0x1F64F}, char32_t{0x2764}, char32_t{0x2665}, char32_t{0x1F496}, char32_t{0x1F495},
+    char32_t{0x1F64F}, char32_t{0x2764},  char32_t{0x2665},  char32_t{0x1F496}, char32_t{0x1F495},
     char32_t{0x1F497}, char32_t{0x1F493}, char32_t{0x1F49E}, char32_t{0x1F49D}, char32_t{0x1F498},
     char32_t{0x1F9E1}, char32_t{0x1F49B}, char32_t{0x1F49A}, char32_t{0x1F499}, char32_t{0x1F49C},
     char32_t{0x1F90D}, char32_t{0x1F90E}, char32_t{0x1F970}, char32_t{0x1F60D}, char32_t{0x1F917}};
@@ -149,13 +151,13 @@ constexpr std::array kOptOutPhrases = {
     "baja"sv, "darse de baja"sv, "darme de baja"sv, "dar de baja"sv, "parar"sv, "alto"sv,
     "cancelar suscripción"sv, "desuscribir"sv, "desuscribirme"sv,
     // French
-    "arrêt"sv, "arrêter"sv, "désabonner"sv, "se désabonner"sv, "me désabonner"sv,
-    "désabonnement"sv, "désinscrire"sv, "se désinscrire"sv, "désinscription"sv,
+    "arrêt"sv, "arrêter"sv, "désabonner"sv, "se désabonner"sv, "me désabonner"sv, "désabonnement"sv,
+    "désinscrire"sv, "se désinscrire"sv, "désinscription"sv,
     // German
     "stopp"sv, "abmelden"sv, "abbestellen"sv, "abmeldung"sv,
     // Portuguese
-    "pare"sv, "cancelar inscrição"sv, "cancelar assinatura"sv, "descadastrar"sv,
-    "descadastre"sv, "sair da lista"sv,
+    "pare"sv, "cancelar inscrição"sv, "cancelar assinatura"sv, "descadastrar"sv, "descadastre"sv,
+    "sair da lista"sv,
     // Chinese
     "退订"sv, "取消订阅"sv, "停止"sv, "停止发送"sv, "td"sv};
 

@@ -153,8 +153,8 @@ TEST_CASE("a broken template folder is an error naming the file", "[template_loa
   }
   SECTION("English lacks a fixed message") {
     t.remove("en/owner_alert.mustache");
-    CHECK_THAT(load_error(t), Catch::Contains("en/owner_alert.mustache") &&
-                                  Catch::Contains("missing"));
+    CHECK_THAT(load_error(t),
+               Catch::Contains("en/owner_alert.mustache") && Catch::Contains("missing"));
   }
   SECTION("English lacks one variant of a request") {
     t.remove("en/coffee.b.mustache");
@@ -170,13 +170,13 @@ TEST_CASE("a broken template folder is an error naming the file", "[template_loa
   }
   SECTION("a misspelt variable") {
     t.write("en/opted_in.mustache", "Welcome back, {{costumer_name}}!");
-    CHECK_THAT(load_error(t), Catch::Contains("en/opted_in.mustache") &&
-                                  Catch::Contains("costumer_name"));
+    CHECK_THAT(load_error(t),
+               Catch::Contains("en/opted_in.mustache") && Catch::Contains("costumer_name"));
   }
   SECTION("an unescaped variable") {
     t.write("en/opted_in.mustache", "Welcome back, {{{customer_name}}}!");
-    CHECK_THAT(load_error(t), Catch::Contains("en/opted_in.mustache") &&
-                                  Catch::Contains("unescaped"));
+    CHECK_THAT(load_error(t),
+               Catch::Contains("en/opted_in.mustache") && Catch::Contains("unescaped"));
   }
   SECTION("a file that is neither a message nor a request") {
     t.write("zh/thankyou.mustache", "谢谢");
@@ -187,8 +187,8 @@ TEST_CASE("a broken template folder is an error naming the file", "[template_loa
     CHECK_THAT(load_error(t), Catch::Contains("en/closed.mustache"));
     t.write("en/closed.mustache", "Closed");
     t.write("en/reminder.mustache", "Hi <b>there");
-    CHECK_THAT(load_error(t), Catch::Contains("en/reminder.mustache") &&
-                                  Catch::Contains("never closed"));
+    CHECK_THAT(load_error(t),
+               Catch::Contains("en/reminder.mustache") && Catch::Contains("never closed"));
     t.write("en/reminder.mustache", "Fish &amp chips");
     CHECK_THAT(load_error(t), Catch::Contains("en/reminder.mustache"));
   }

@@ -18,8 +18,12 @@ bool is_start_charset(const std::string& s) {
 }  // namespace
 
 TEST_CASE("a start parameter round-trips to its external id", "[links]") {
-  const std::vector<std::string> ids = {"C-77", "a", "customer@example.com", "Ünïcødé клиент",
-                               std::string(kMaxLinkExternalIdBytes, 'z'), std::string("\0\xff", 2)};
+  const std::vector<std::string> ids = {"C-77",
+                                        "a",
+                                        "customer@example.com",
+                                        "Ünïcødé клиент",
+                                        std::string(kMaxLinkExternalIdBytes, 'z'),
+                                        std::string("\0\xff", 2)};
   for (const auto& id : ids) {
     INFO(id);
     auto param = make_start_parameter("s3cret", id);
@@ -42,8 +46,8 @@ TEST_CASE("a start parameter is deterministic and tied to its secret", "[links]"
   SECTION("a tampered id or tag is rejected") {
     const auto other = make_start_parameter("s3cret", "C-78").value();
     // Another id's encoding with this id's tag.
-    CHECK_FALSE(verify_start_parameter("s3cret", other.substr(0, other.size() - 12) +
-                                                     param.substr(param.size() - 12)));
+    CHECK_FALSE(verify_start_parameter(
+        "s3cret", other.substr(0, other.size() - 12) + param.substr(param.size() - 12)));
     for (std::size_t i = 0; i < param.size(); ++i) {
       std::string tampered = param;
       tampered[i] = tampered[i] == 'A' ? 'B' : 'A';

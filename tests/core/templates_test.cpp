@@ -190,7 +190,8 @@ TEST_CASE("rendering fills variables and hides missing ones", "[templates]") {
 
 TEST_CASE("customer text is escaped for Telegram HTML", "[templates]") {
   SECTION("escape_html uses only entities Telegram knows") {
-    CHECK(escape_html("<b>Ann & \"Bob\"'s</b>") == "&lt;b&gt;Ann &amp; &quot;Bob&quot;&#39;s&lt;/b&gt;");
+    CHECK(escape_html("<b>Ann & \"Bob\"'s</b>") ==
+          "&lt;b&gt;Ann &amp; &quot;Bob&quot;&#39;s&lt;/b&gt;");
     CHECK(escape_html("plain ★ текст") == "plain ★ текст");
   }
   SECTION("a customer name renders escaped, never as markup") {
