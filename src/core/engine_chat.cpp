@@ -11,8 +11,9 @@ bool not_from_customer(const Ctx& ctx, const std::optional<std::string>& busines
                        UserId from_user_id, ChatId chat_id) {
   if (!business_connection_id) return false;
   const auto& connection = ctx.state.business_connection;
-  if (connection && (!connection->enabled || from_user_id == connection->owner_user_id))
+  if (connection && (!connection->enabled || from_user_id == connection->owner_user_id)) {
     return true;
+  }
   return from_user_id != chat_id;
 }
 
