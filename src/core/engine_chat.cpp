@@ -135,6 +135,16 @@ void closed(const Ctx& ctx, const CallbackPressed& p, const Customer& c, Decisio
          out);
 }
 
+void press_button(const Ctx& ctx, const CallbackPressed& p, const Customer& c, Decision& out) {
+  if (const auto rating = rating_from_data(p.data)) {
+    if (const Conversation* conv = rateable(ctx, p)) return rate(ctx, c, *conv, *rating, &p, out);
+  } else if (p.data == kSkipData) {
+    const Conversation* conv = open_awaiting(ctx, ConversationState::kAwaitingComment);
+    if (conv) return skip(ctx, p, c, *conv, out);
+  }
+  closed(ctx, p, c, out);
+}
+
 }  // namespace
 
 std::optional<std::string> linked_external_id(const EngineSettings& settings,
@@ -176,16 +186,7 @@ Decision on_callback(const Ctx& ctx, const CallbackPressed& p) {
   }
   Customer c =
       refreshed_customer(ctx, p.chat_id, p.from_name, p.language_code, p.business_connection_id);
-  const auto rating = rating_from_data(p.data);
-  if (const Conversation* conv = rating ? rateable(ctx, p) : nullptr) {
-    rate(ctx, c, *conv, *rating, &p, out);
-  } else if (const Conversation* open =
-                 p.data == kSkipData ? open_awaiting(ctx, ConversationState::kAwaitingComment)
-                                     : nullptr) {
-    skip(ctx, p, c, *open, out);
-  } else {
-    closed(ctx, p, c, out);
-  }
+  press_button(ctx, p, c, out);
   keep_customer(ctx, c, out);
   return out;
 }
