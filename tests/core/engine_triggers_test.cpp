@@ -144,3 +144,20 @@ TEST_CASE("a Business connection update is stored", "[engine][triggers]") {
   CHECK(f.lookup(BusinessConnectionChanged{kConnection, kOwnerUser, true}).business_connection_id ==
         kConnection);
 }
+
+TEST_CASE("a sale reaches a customer known only from a Business chat through that chat",
+          "[engine][triggers]") {
+  EngineFixture f;
+  auto customer = stored_customer();
+  customer.business_connection_id = kConnection;
+  customer.started_bot = false;
+  const auto d = f.decide(sale("evt-1", kChat), with(customer));
+  CHECK(text_of(only(d, Kind::kRequest)).business_connection_id == kConnection);
+  CHECK(d.conversation->business_connection_id == kConnection);
+
+  SECTION("once they wrote to the bot, the bot's own chat is used") {
+    customer.started_bot = true;
+    const auto direct = f.decide(sale("evt-1", kChat), with(customer));
+    CHECK_FALSE(text_of(only(direct, Kind::kRequest)).business_connection_id);
+  }
+}
