@@ -212,7 +212,10 @@ core::Result<json> BotApiClient::call_for_result(const std::string& method, cons
   }
   if (j["ok"].get<bool>()) return j.contains("result") ? std::move(j["result"]) : json();
 
-  std::string message = method + " failed (" + status + "): " + j.value("description", "");
+  std::string message = method + " failed (" + status + ")";
+  if (auto it = j.find("description"); it != j.end() && it->is_string()) {
+    message += ": " + it->get<std::string>();
+  }
   if (answer.http_status == 409) {
     message += " — another getUpdates poller or a webhook is active for this bot";
   } else if (answer.http_status == 401 || answer.http_status == 404) {

@@ -174,6 +174,14 @@ TEST_CASE("Bot API answers are classified for the delivery rules", "[telegram][c
         Kind::kRejected);
     CHECK(classify_response(404, "Cannot POST /x").kind == Kind::kRejected);
   }
+  SECTION("mistyped fields in an error answer do not throw") {
+    CHECK(classify_response(400, R"({"ok":false,"description":5,"parameters":"x"})").kind ==
+          Kind::kRejected);
+    CHECK(classify_response(200, R"({"ok":false})").kind == Kind::kUnknown);
+    CHECK(
+        classify_response(429, R"({"ok":false,"parameters":{"retry_after":"soon"}})").retry_after >=
+        std::chrono::seconds(1));
+  }
   SECTION("a 2xx that is not a Bot API answer may or may not have worked") {
     CHECK(classify_response(200, "<html>captive portal</html>").kind == Kind::kUnknown);
     CHECK(classify_response(200, "").kind == Kind::kUnknown);
