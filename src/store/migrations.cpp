@@ -38,8 +38,7 @@ core::Result<int> schema_version(SQLite::Database& db) {
   }
 }
 
-core::Status migrate(SQLite::Database& db, std::span<const Migration> migrations,
-                     core::Time now) {
+core::Status migrate(SQLite::Database& db, std::span<const Migration> migrations, core::Time now) {
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (migrations[i].version <= migrations[i - 1].version) {
       return core::Error{"migrations out of order: " + std::string(migrations[i].name)};

@@ -7,8 +7,7 @@
 namespace reviewbot::store::sqlite_detail {
 namespace {
 
-std::optional<core::Customer> customer_where(Connection& c, const char* column,
-                                             const auto& value) {
+std::optional<core::Customer> customer_where(Connection& c, const char* column, const auto& value) {
   Stmt s = c.stmt("SELECT " + customer_columns("") + " FROM customers WHERE " + column + " = ?");
   s->bind(1, value);
   if (!s->executeStep()) return std::nullopt;
@@ -17,8 +16,8 @@ std::optional<core::Customer> customer_where(Connection& c, const char* column,
 
 std::optional<core::Conversation> latest_conversation_where(Connection& c, const char* column,
                                                             const auto& value) {
-  Stmt s = c.stmt("SELECT " + conversation_columns("") + " FROM conversations WHERE " +
-                  column + " = ? ORDER BY id DESC LIMIT 1");
+  Stmt s = c.stmt("SELECT " + conversation_columns("") + " FROM conversations WHERE " + column +
+                  " = ? ORDER BY id DESC LIMIT 1");
   s->bind(1, value);
   if (!s->executeStep()) return std::nullopt;
   return read_conversation(*s);
@@ -41,8 +40,9 @@ void bind_customer(SQLite::Statement& s, const core::Customer& cu, core::Time no
 int64_t write_customer(Connection& c, const core::Customer& cu, core::Time now) {
   if (cu.external_id) {
     // An external id belongs to one customer: the latest link wins.
-    Stmt clear = c.stmt("UPDATE customers SET external_id = NULL, updated_at = ? "
-                        "WHERE external_id = ? AND id <> ?");
+    Stmt clear = c.stmt(
+        "UPDATE customers SET external_id = NULL, updated_at = ? "
+        "WHERE external_id = ? AND id <> ?");
     bind_time(*clear, 1, now);
     clear->bind(2, *cu.external_id);
     clear->bind(3, static_cast<int64_t>(cu.id));
@@ -174,7 +174,8 @@ void park(Connection& c, const core::TransactionEvent& event, core::Time now) {
     throw std::runtime_error("event " + event.id + " parked without an external_id");
   }
   Stmt s = c.stmt(
-      "INSERT INTO pending_events (event_id, external_id, payload, created_at) VALUES (?, ?, ?, ?)");
+      "INSERT INTO pending_events (event_id, external_id, payload, created_at) VALUES (?, ?, ?, "
+      "?)");
   s->bind(1, event.id);
   s->bind(2, *event.external_id);
   s->bind(3, event_to_json(event));
@@ -186,7 +187,8 @@ void park(Connection& c, const core::TransactionEvent& event, core::Time now) {
 
 core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup) {
   core::Snapshot snap;
-  if (lookup.chat_id) snap.customer = customer_where(c, "chat_id", static_cast<int64_t>(*lookup.chat_id));
+  if (lookup.chat_id)
+    snap.customer = customer_where(c, "chat_id", static_cast<int64_t>(*lookup.chat_id));
   if (!snap.customer && lookup.external_id) {
     snap.customer = customer_where(c, "external_id", *lookup.external_id);
   }
@@ -219,7 +221,8 @@ void apply_decision(Connection& c, const core::Decision& d, const core::Snapshot
   if (d.business_connection) {
     Stmt s = c.stmt(
         "INSERT INTO business_connections (id, owner_user_id, enabled, updated_at) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner_user_id = excluded.owner_user_id, "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner_user_id = "
+        "excluded.owner_user_id, "
         "enabled = excluded.enabled, updated_at = excluded.updated_at");
     s->bind(1, d.business_connection->id);
     s->bind(2, static_cast<int64_t>(d.business_connection->owner_user_id));

@@ -52,10 +52,9 @@ core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int 
           broken.emplace_back(id, !kind ? "unknown kind " + kind_name : "malformed payload");
           continue;
         }
-        rows.push_back(OutboxRow{id, *kind, std::move(*body),
-                                 sqlite_detail::column_opt_int64(*s, 3),
-                                 core::from_millis(s->getColumn(4).getInt64()),
-                                 s->getColumn(5).getInt()});
+        rows.push_back(
+            OutboxRow{id, *kind, std::move(*body), sqlite_detail::column_opt_int64(*s, 3),
+                      core::from_millis(s->getColumn(4).getInt64()), s->getColumn(5).getInt()});
       }
     }
     // A row that can never be sent is failed, so it does not block its chat forever.

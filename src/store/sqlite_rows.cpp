@@ -88,9 +88,9 @@ core::Trigger trigger_from_string(const std::string& s) {
 }
 
 std::string customer_columns(const std::string& alias) {
-  return qualified(alias, {"id", "chat_id", "external_id", "name", "locale", "opted_out",
-                           "unreachable", "started_bot", "business_connection_id",
-                           "last_request_at"});
+  return qualified(alias,
+                   {"id", "chat_id", "external_id", "name", "locale", "opted_out", "unreachable",
+                    "started_bot", "business_connection_id", "last_request_at"});
 }
 
 core::Customer read_customer(SQLite::Statement& s) {
@@ -110,10 +110,9 @@ core::Customer read_customer(SQLite::Statement& s) {
 
 std::string conversation_columns(const std::string& alias) {
   return qualified(alias, {"id", "customer_id", "chat_id", "business_connection_id", "state",
-                           "trigger_type", "event_id", "transaction_id", "template_name",
-                           "variant", "locale", "requested_at", "expires_at",
-                           "request_message_id", "rating", "comment", "comment_message_id",
-                           "answered_at"});
+                           "trigger_type", "event_id", "transaction_id", "template_name", "variant",
+                           "locale", "requested_at", "expires_at", "request_message_id", "rating",
+                           "comment", "comment_message_id", "answered_at"});
 }
 
 core::Conversation read_conversation(SQLite::Statement& s) {
@@ -171,7 +170,8 @@ core::TransactionEvent event_from_json(const std::string& text) {
     if (!parsed) throw std::runtime_error("unknown event type " + type);
     e.type = *parsed;
     e.occurred_at = core::from_millis(j.at("occurred_at").get<int64_t>());
-    if (auto it = j.find("telegram_chat_id"); it != j.end()) e.telegram_chat_id = it->get<int64_t>();
+    if (auto it = j.find("telegram_chat_id"); it != j.end())
+      e.telegram_chat_id = it->get<int64_t>();
     if (auto it = j.find("external_id"); it != j.end()) e.external_id = it->get<std::string>();
     e.customer_name = j.value("customer_name", "");
     e.locale = j.value("locale", "");

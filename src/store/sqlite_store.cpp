@@ -91,9 +91,9 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   const bool in_memory = is_in_memory(path);
   std::unique_ptr<Connection> writer, reader;
   try {
-    writer = std::make_unique<Connection>(SQLite::Database(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
-        options.busy_timeout_ms));
+    writer = std::make_unique<Connection>(
+        SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+                         options.busy_timeout_ms));
     SQLite::Database& db = writer->db();
     if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -124,9 +124,7 @@ SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Con
 
 SqliteStore::~SqliteStore() = default;
 
-SqliteStore::Locked SqliteStore::writer() {
-  return Locked{*writer_, std::unique_lock(write_mu_)};
-}
+SqliteStore::Locked SqliteStore::writer() { return Locked{*writer_, std::unique_lock(write_mu_)}; }
 
 SqliteStore::Locked SqliteStore::reader() {
   if (reader_) return Locked{*reader_, std::unique_lock(read_mu_)};

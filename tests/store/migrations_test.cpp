@@ -47,9 +47,9 @@ TEST_CASE("a database with a newer schema version is refused", "[store][migratio
   }
   auto reopened = store::SqliteStore::open(db.path());
   REQUIRE_FALSE(reopened.ok());
-  const std::string expected =
-      "database schema version 999 is newer than this binary (" +
-      std::to_string(store::embedded_migrations().back().version) + "); upgrade reviewbot";
+  const std::string expected = "database schema version 999 is newer than this binary (" +
+                               std::to_string(store::embedded_migrations().back().version) +
+                               "); upgrade reviewbot";
   CHECK_THAT(reopened.error().message, Catch::Contains(expected));
 }
 
@@ -86,7 +86,8 @@ TEST_CASE("a failing migration rolls back and names its file", "[store][migratio
 
 TEST_CASE("migrations out of order are refused", "[store][migrations]") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  const store::Migration migrations[] = {{2, "002_b.sql", "SELECT 1;"}, {1, "001_a.sql", "SELECT 1;"}};
+  const store::Migration migrations[] = {{2, "002_b.sql", "SELECT 1;"},
+                                         {1, "001_a.sql", "SELECT 1;"}};
   auto status = store::migrate(db, migrations, at(0));
   REQUIRE_FALSE(status.ok());
   CHECK_THAT(status.error().message, Catch::Contains("001_a.sql"));

@@ -65,8 +65,9 @@ TEST_CASE("a failed decision rolls back everything", "[store][process]") {
     CHECK_THAT(r.error, Catch::Contains("UNIQUE"));
     // Undo the setup so the checks below see an empty database.
     SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE);
-    raw.exec("PRAGMA foreign_keys = ON; DELETE FROM outbox; DELETE FROM conversations; "
-             "DELETE FROM customers; DELETE FROM events;");
+    raw.exec(
+        "PRAGMA foreign_keys = ON; DELETE FROM outbox; DELETE FROM conversations; "
+        "DELETE FROM customers; DELETE FROM events;");
   }
   for (const char* table : {"customers", "conversations", "outbox", "business_connections",
                             "events", "pending_events"}) {
@@ -119,8 +120,7 @@ TEST_CASE("the snapshot holds the stored state the lookup names", "[store][proce
       d.conversation = make_conversation(1001, std::string(tx));
       d.conversation->customer_id = customer_id;
       d.conversation->template_name = std::string("tpl-") + tx;
-      REQUIRE(apply(*s, event_key("c-" + std::to_string(++n)), d).status ==
-              Status::kApplied);
+      REQUIRE(apply(*s, event_key("c-" + std::to_string(++n)), d).status == Status::kApplied);
     }
     auto snap = peek(*s, {1001, {}, std::string("T-1"), {}});
     REQUIRE(snap.conversation);
@@ -205,17 +205,19 @@ TEST_CASE("new rows of a decision refer to each other through id 0", "[store][pr
   d.messages.push_back(make_text(core::MessageKind::kNotice, 1001, "no conversation", at(0)));
   REQUIRE(apply(*s, event_key("e1"), d).status == Status::kApplied);
 
-  const int64_t conversation_id = query_int(
-      db.path(), "SELECT id FROM conversations WHERE chat_id = 1001");
+  const int64_t conversation_id =
+      query_int(db.path(), "SELECT id FROM conversations WHERE chat_id = 1001");
   const int64_t customer_id = query_int(db.path(), "SELECT id FROM customers WHERE chat_id = 1001");
   CHECK(conversation_id == 2);
   CHECK(query_int(db.path(), "SELECT customer_id FROM conversations WHERE id = 2") == customer_id);
-  CHECK(query_int(db.path(), "SELECT conversation_id FROM outbox WHERE kind = 'request' AND "
-                             "chat_id = 1001") == conversation_id);
+  CHECK(query_int(db.path(),
+                  "SELECT conversation_id FROM outbox WHERE kind = 'request' AND "
+                  "chat_id = 1001") == conversation_id);
   CHECK(query_int(db.path(), "SELECT conversation_id IS NULL FROM outbox WHERE kind = 'notice'") ==
         1);
-  CHECK(query_int(db.path(), "SELECT next_attempt_at = due_at FROM outbox WHERE chat_id = 1001 "
-                             "AND kind = 'request'") == 1);
+  CHECK(query_int(db.path(),
+                  "SELECT next_attempt_at = due_at FROM outbox WHERE chat_id = 1001 "
+                  "AND kind = 'request'") == 1);
 
   SECTION("customer id 0 means the snapshot's customer when the decision changes none") {
     core::Decision next;

@@ -59,7 +59,9 @@ inline std::string query_text(const std::string& path, const std::string& sql) {
   return s.getColumn(0).getString();
 }
 
-inline core::Time at(int64_t seconds) { return core::from_millis(1'800'000'000'000 + seconds * 1000); }
+inline core::Time at(int64_t seconds) {
+  return core::from_millis(1'800'000'000'000 + seconds * 1000);
+}
 
 inline store::InboundKey event_key(const std::string& id) {
   return {store::InboundKey::Source::kEvent, id};
@@ -117,10 +119,11 @@ inline store::ProcessResult apply(store::Store& s, const store::InboundKey& key,
 // back (the decide function throws), so peeking leaves no trace.
 inline core::Snapshot peek(store::Store& s, const core::Lookup& lookup) {
   core::Snapshot seen;
-  auto result = s.process(event_key("peek"), lookup, [&](const core::Snapshot& snap) -> core::Decision {
-    seen = snap;
-    throw std::runtime_error("peek only");
-  });
+  auto result =
+      s.process(event_key("peek"), lookup, [&](const core::Snapshot& snap) -> core::Decision {
+        seen = snap;
+        throw std::runtime_error("peek only");
+      });
   REQUIRE(result.status == store::ProcessResult::Status::kUnavailable);
   return seen;
 }

@@ -15,9 +15,9 @@
 namespace reviewbot::store {
 
 struct Migration {
-  int version = 0;         // the file's numeric prefix: 001_init.sql → 1
-  std::string_view name;   // the file name, for errors and schema_migrations
-  std::string_view sql;    // one or more statements
+  int version = 0;        // the file's numeric prefix: 001_init.sql → 1
+  std::string_view name;  // the file name, for errors and schema_migrations
+  std::string_view sql;   // one or more statements
 };
 
 // The migrations built into this binary, sorted by version (generated source).

@@ -43,21 +43,21 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
-                        const std::function<core::Decision(const core::Snapshot&)>& decide)
-      override;
+  ProcessResult process(
+      const InboundKey& key, const core::Lookup& lookup,
+      const std::function<core::Decision(const core::Snapshot&)>& decide) override;
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
   // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
   core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) override;
   // kSent also records a row that was cancelled while in flight as sent; kRetry of a
   // cancelled row leaves it cancelled. Unknown id → Error.
-  core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome,
-                        core::Time now) override;
+  core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome, core::Time now) override;
   core::Status release_claims() override;
   // The earliest time claim_due could return a row: over unclaimed pending rows that head
   // a chat with nothing in flight, max(due_at, next_attempt_at). A chat blocked by a row
-  // in flight wakes the dispatcher through complete(), not through this time.
+  // in flight wakes the dispatcher through complete(), not through this time. On a
+  // database error returns the current time, so the caller's claim_due reports it.
   std::optional<core::Time> next_due() override;
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
@@ -82,13 +82,13 @@ class SqliteStore final : public Store {
   core::SystemClock system_clock_;
   const core::Clock* clock_;  // options.clock or &system_clock_
 
-  // write_mu_ guards writer_ (its statements and transactions): every write, next_due
-  // and ping.
+  // write_mu_ guards writer_ (its cached statements and transactions): process, the
+  // outbox calls and next_due; for ":memory:" also the admin reads and ping.
   std::mutex write_mu_;
   std::unique_ptr<sqlite_detail::Connection> writer_;
 
-  // read_mu_ guards reader_, the read-only connection of a file database. For ":memory:"
-  // reader_ is null and the admin reads use writer_ under write_mu_.
+  // read_mu_ guards reader_, the read-only connection of a file database, used by
+  // list_reviews, stats and ping. For ":memory:" reader_ is null.
   std::mutex read_mu_;
   std::unique_ptr<sqlite_detail::Connection> reader_;
 };
