@@ -351,7 +351,7 @@ std::string usage() {
       "\n";
   for (const Variable& v : kVariables) {
     std::string line = "  " + flag_of(v.name) + ", " + v.name;
-    line += std::string(line.size() < 44 ? 44 - line.size() : 1, ' ');
+    line += std::string(line.size() < 53 ? 53 - line.size() : 1, ' ');
     line += *v.default_text != '\0' ? std::string("default: ") + v.default_text : "no default";
     out += line + "\n      " + v.meaning + "\n";
   }

@@ -35,7 +35,8 @@ bool in_window(const QuietHours& q, int minute_of_day) {
 // Local wall-clock time of t, carried as a Time that reads like UTC.
 Time wall_clock(const TimeZone& zone, Time t) { return t + zone.offset_at(t); }
 
-// Parses "HH:MM" (hours may have one digit) into minutes after midnight; -1 when malformed.
+// Parses "HH:MM" (hours may have one digit) into minutes after midnight; -1 when
+// malformed, -2 when out of range.
 int parse_clock(const std::string& s) {
   const auto colon = s.find(':');
   if (colon == std::string::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return -1;
@@ -44,7 +45,7 @@ int parse_clock(const std::string& s) {
   }
   const int hours = std::stoi(s.substr(0, colon));
   const int mins = std::stoi(s.substr(colon + 1));
-  if (hours > 23 || mins > 59) return -1;
+  if (hours > 23 || mins > 59) return -2;
   return hours * 60 + mins;
 }
 
@@ -68,8 +69,9 @@ Result<std::optional<QuietHours>> parse_quiet_hours(const std::string& text) {
   }
   const int start = parse_clock(trim(t.substr(0, dash)));
   const int end = parse_clock(trim(t.substr(dash + 1)));
+  if (start == -1 || end == -1) return Error{"\"" + text + "\" is not a time window" + form};
   if (start < 0 || end < 0) {
-    return Error{"\"" + text + "\" is not a time window; times run from 00:00 to 23:59" + form};
+    return Error{"\"" + text + "\" has a time outside 00:00-23:59" + form};
   }
   if (start == end) {
     return Error{"\"" + text + "\" starts and ends at the same time" + form};
