@@ -1,0 +1,40 @@
+// GET /v1/reviews as plain functions: query parameters → ReviewFilter (each invalid one
+// named in the 400), and a page of reviews → the JSON answer. CSV is in review_csv.h.
+// Stateless; thread-safe (the Store is).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reviewbot/core/types.h"
+#include "reviewbot/http/field_result.h"
+#include "reviewbot/http/reply.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::admin {
+
+inline constexpr int kMaxReviewPage = 500;
+
+struct ReviewQuery {
+  store::ReviewFilter filter;
+  bool csv = false;          // ?format=csv, or an Accept header naming text/csv
+  bool limit_given = false;  // CSV exports everything unless a limit was asked for
+};
+
+// Parameters: rating (1–5), since / until (RFC 3339; until exclusive), limit (1–500,
+// default 50), cursor (a next_cursor from an earlier page), format (json | csv).
+// Repeated parameters use the first value. The error's field names the parameter.
+http::FieldResult<ReviewQuery> parse_review_query(
+    const std::multimap<std::string, std::string>& params, std::string_view accept_header);
+
+// One review in the API shape: id, rating, comment|null, customer{telegram_chat_id,
+// external_id, name}, trigger, transaction_id, template, variant, locale, requested_at,
+// answered_at (RFC 3339 UTC).
+nlohmann::json review_to_json(const core::Review& review);
+
+// 200 {"reviews":[...], "next_cursor": "<id>"|null}; 503 when the store fails.
+http::Reply handle_reviews_json(const ReviewQuery& query, store::Store& store);
+
+}  // namespace reviewbot::admin

@@ -1,0 +1,24 @@
+// The seam between HTTP handlers and the intake: a callable that applies one inbound
+// input durably and reports kApplied / kDuplicate / kUnavailable. Production passes
+// accept_through(intake); tests pass a fake. Must be thread-safe (handlers run on many
+// threads).
+#pragma once
+
+#include <functional>
+
+#include "reviewbot/core/events.h"
+#include "reviewbot/store/intake.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::http {
+
+using AcceptFn = std::function<store::ProcessResult(const store::InboundKey&, const core::Event&)>;
+
+// Forwards to intake.accept; `intake` must outlive the returned function.
+inline AcceptFn accept_through(store::Intake& intake) {
+  return [&intake](const store::InboundKey& key, const core::Event& event) {
+    return intake.accept(key, event);
+  };
+}
+
+}  // namespace reviewbot::http

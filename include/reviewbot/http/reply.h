@@ -1,0 +1,39 @@
+// Reply is what a plain handler function returns: status, content type, body and extra
+// headers. The HttpServer copies it onto the httplib response, so handler logic is
+// tested without sockets. Helpers build the JSON bodies every endpoint shares.
+// Thread-compatible value type.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "reviewbot/http/field_result.h"
+
+namespace reviewbot::http {
+
+// The charset parameter also keeps cpp-httplib 0.11.4 from gzipping small JSON answers:
+// it compresses only the exact type "application/json" (and text/*).
+inline constexpr const char* kJsonContentType = "application/json; charset=utf-8";
+
+// Seconds a client should wait after a 503.
+inline constexpr int kRetryAfterSeconds = 1;
+
+struct Reply {
+  int status = 200;
+  std::string content_type = kJsonContentType;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Reply json_reply(int status, const nlohmann::json& body);
+// {"error": message}
+Reply error_reply(int status, std::string_view message);
+// 400 {"error": ..., "field": ...}
+Reply field_error_reply(const FieldError& error);
+// 503 {"error": message} with Retry-After.
+Reply unavailable_reply(std::string_view message);
+
+}  // namespace reviewbot::http

@@ -1,0 +1,19 @@
+// X-Request-Id handling: reuse a caller's id when it is a sane token, else make one.
+// Pure except for the random source (OpenSSL RAND_bytes); thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace reviewbot::http {
+
+// 1–128 characters of A-Za-z0-9 and . _ : -
+bool is_sane_request_id(std::string_view id);
+
+// 32 lower-case hex characters.
+std::string make_request_id();
+
+// `incoming` when sane, else a new id.
+std::string request_id_for(std::string_view incoming);
+
+}  // namespace reviewbot::http

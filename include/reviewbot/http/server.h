@@ -1,0 +1,82 @@
+// HttpServer serves reviewbot's HTTP API (DESIGN.md "HTTP endpoints") on cpp-httplib:
+// webhook, events, links, reviews, stats, health. Routes are thin adapters around the
+// plain functions in *_handler.h; every response is JSON (CSV for exports) and carries an
+// X-Request-Id; one log line per request, never with tokens or bodies.
+// start()/stop() from one owning thread; handlers run on the server's thread pool.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "reviewbot/core/clock.h"
+#include "reviewbot/core/result.h"
+#include "reviewbot/http/accept.h"
+#include "reviewbot/http/health_handler.h"
+#include "reviewbot/http/links_handler.h"
+#include "reviewbot/http/webhook_handler.h"
+#include "reviewbot/store/intake.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::http {
+
+struct ServerSettings {
+  std::string host = "0.0.0.0";
+  int port = 8080;                       // 0 = any free port; see HttpServer::port()
+  std::string webhook_secret;            // TELEGRAM_WEBHOOK_SECRET; empty = no check
+  std::string admin_token;               // ADMIN_TOKEN; empty = /v1/* answer 503
+  std::string events_secret;             // EVENTS_SECRET; empty = no signature auth
+  std::string bot_username;              // for https://t.me/<bot>?start=... links
+  std::string link_secret;               // signs /start parameters
+  std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  // Telegram keeps up to max_connections (≤ 100) connections open; each open connection
+  // holds one pool thread, so the pool must exceed that plus admin/till clients.
+  int threads = 128;
+  std::size_t keep_alive_max_count = 10000;  // requests per connection before it closes
+  // Longer than common client/proxy idle timeouts (60 s), so the server is not the side
+  // that closes an idle connection while a client starts a request on it. stop() does
+  // not wait for it: idle connections are shut down.
+  std::chrono::seconds keep_alive_timeout{65};
+  std::chrono::seconds read_timeout{10};
+  int listen_backlog = 4096;  // cpp-httplib 0.11.4 listens with 5; raised after bind
+};
+
+struct ServerDependencies {
+  store::Store& store;        // admin reads (reviews, stats); must outlive the server
+  const core::Clock& clock;   // default occurred_at of refunds; must outlive the server
+  AcceptFn accept;            // durable intake of webhook updates and events
+  UpdateParser parse_update;  // platform::telegram::parse_update
+  StartParameterMaker make_start_parameter;  // core::make_start_parameter
+  ReadinessFn readiness;                     // empty: ready
+};
+
+// The production wiring: Intake, the Telegram update parser and core links.
+ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
+                                           const core::Clock& clock, ReadinessFn readiness);
+
+class HttpServer {
+ public:
+  HttpServer(ServerSettings settings, ServerDependencies deps);
+  ~HttpServer();  // stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds host:port (SO_REUSEADDR, not SO_REUSEPORT: a second instance on the same port
+  // fails here), raises the listen backlog and serves on a background thread. Error when
+  // the port cannot be bound or the server was already started.
+  core::Status start();
+
+  // Stops accepting, shuts idle keep-alive connections, lets in-flight requests finish and
+  // joins the pool. Idempotent.
+  void stop();
+
+  // The bound port once started (the real one when settings.port was 0), else 0.
+  int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reviewbot::http

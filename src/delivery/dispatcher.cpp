@@ -1,0 +1,146 @@
+#include "reviewbot/delivery/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "reviewbot/delivery/fallback.h"
+
+namespace reviewbot::delivery {
+
+using Kind = platform::SendResult::Kind;
+
+Dispatcher::Dispatcher(store::Store& store, const core::Clock& clock,
+                       std::unique_ptr<platform::PlatformClient> client,
+                       DispatcherSettings settings, UnitRandom random)
+    : store_(store),
+      clock_(clock),
+      client_(std::move(client)),
+      settings_(settings),
+      random_(random ? std::move(random) : default_unit_random()) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::notify() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool Dispatcher::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+platform::SendResult Dispatcher::send_logged(const store::OutboxRow& row,
+                                             const core::MessageBody& body, int attempt,
+                                             const char* variant) {
+  platform::SendResult result;
+  try {
+    result = client_->send(body);
+  } catch (const std::exception& e) {  // a client must not throw; treat it as transient
+    result.kind = Kind::kTransient;
+    result.description = e.what();
+  }
+  if (result.kind == Kind::kOk) {
+    spdlog::info("delivery outbox_id={} kind={} attempt={} send={} result=ok", row.id,
+                 core::to_string(row.kind), attempt, variant);
+  } else {
+    spdlog::warn("delivery outbox_id={} kind={} attempt={} send={} result={} http_status={} {}",
+                 row.id, core::to_string(row.kind), attempt, variant, kind_name(result.kind),
+                 result.http_status, result.description);
+  }
+  return result;
+}
+
+store::DeliveryOutcome Dispatcher::deliver(const store::OutboxRow& row) {
+  const int attempt = row.attempts + 1;
+  core::MessageBody body = row.body;
+  platform::SendResult result = send_logged(row, body, attempt, "original");
+  bool tried_plain = false;
+  bool tried_bare = false;
+  for (;;) {
+    if (result.kind == Kind::kParseEntities && !tried_plain) {
+      tried_plain = true;
+      if (auto plain = as_plain_text(body)) {
+        body = std::move(*plain);
+        result = send_logged(row, body, attempt, "plain_text");
+        continue;
+      }
+    }
+    if (result.kind == Kind::kBadMarkup && !tried_bare) {
+      tried_bare = true;
+      if (auto bare = without_keyboard(body)) {
+        body = std::move(*bare);
+        result = send_logged(row, body, attempt, "no_keyboard");
+        continue;
+      }
+    }
+    break;
+  }
+  return delivery_outcome(result, attempt, clock_.now(), settings_.retry, random_());
+}
+
+int Dispatcher::run_once() {
+  auto rows = store_.claim_due(clock_.now(), settings_.batch_size);
+  if (!rows) {
+    spdlog::warn("delivery could not claim rows: {}", rows.error().message);
+    return -1;
+  }
+  int handled = 0;
+  for (const auto& row : *rows) {
+    if (handled > 0 && stopping()) break;
+    const store::DeliveryOutcome outcome = deliver(row);
+    if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
+      // The row stays claimed; release_claims() at the next start sends it again.
+      spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
+                    status.error().message);
+    }
+    ++handled;
+  }
+  return handled;
+}
+
+void Dispatcher::run() {
+  while (!stopping()) {
+    int handled = -1;
+    try {
+      handled = run_once();
+    } catch (const std::exception& e) {
+      spdlog::error("delivery pass failed: {}", e.what());
+    }
+    if (handled > 0) continue;  // more may be due (a chat's next row, a full batch)
+
+    core::Duration wait = settings_.idle_wait;
+    if (handled == 0) {
+      if (const auto next = store_.next_due()) {
+        wait = std::clamp(*next - clock_.now(), settings_.min_wait, settings_.idle_wait);
+      }
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
+    woken_ = false;
+  }
+}
+
+}  // namespace reviewbot::delivery

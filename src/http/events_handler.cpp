@@ -1,0 +1,65 @@
+#include "reviewbot/http/events_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "reviewbot/http/event_parser.h"
+
+namespace reviewbot::http {
+namespace {
+
+// The public status names of DESIGN.md (kept here so the API does not change if the
+// engine's internal names do).
+const char* status_name(core::Outcome::Status s) {
+  switch (s) {
+    case core::Outcome::Status::kScheduled:
+      return "scheduled";
+    case core::Outcome::Status::kPendingLink:
+      return "pending_link";
+    case core::Outcome::Status::kSkipped:
+      return "skipped";
+    case core::Outcome::Status::kCancelled:
+      return "cancelled";
+    case core::Outcome::Status::kNothingToCancel:
+      return "nothing_to_cancel";
+    case core::Outcome::Status::kHandled:
+      return "handled";
+    case core::Outcome::Status::kIgnored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+Reply event_reply(const store::ProcessResult& result) {
+  using Status = store::ProcessResult::Status;
+  switch (result.status) {
+    case Status::kDuplicate:
+      return json_reply(200, {{"status", "duplicate"}});
+    case Status::kUnavailable:
+      return unavailable_reply("temporarily unavailable, retry later");
+    case Status::kApplied:
+      break;
+  }
+  const auto outcome = result.outcome.status;
+  const bool final = outcome == core::Outcome::Status::kCancelled ||
+                     outcome == core::Outcome::Status::kNothingToCancel;
+  nlohmann::json body = {{"status", status_name(outcome)}};
+  if (!result.outcome.reason.empty() || outcome == core::Outcome::Status::kSkipped) {
+    body["reason"] = result.outcome.reason;
+  }
+  return json_reply(final ? 200 : 202, body);
+}
+
+Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept) {
+  auto parsed = parse_event(body, now);
+  if (!parsed) return field_error_reply(parsed.error());
+  const store::InboundKey key{store::InboundKey::Source::kEvent, parsed->id};
+  const store::ProcessResult result = accept(key, core::Event{parsed.value()});
+  if (result.status == store::ProcessResult::Status::kUnavailable) {
+    spdlog::warn("event id={} not committed: {}", parsed->id, result.error);
+  }
+  return event_reply(result);
+}
+
+}  // namespace reviewbot::http

@@ -1,0 +1,33 @@
+#include "reviewbot/http/health_handler.h"
+
+#include <exception>
+
+namespace reviewbot::http {
+
+bool Readiness::ready() const {
+  for (const auto& check : checks) {
+    if (!check.second) return false;
+  }
+  return true;
+}
+
+Reply handle_healthz() { return json_reply(200, {{"status", "ok"}}); }
+
+Reply handle_readyz(const ReadinessFn& readiness) {
+  Readiness state;
+  bool failed = false;
+  if (readiness) {
+    try {
+      state = readiness();
+    } catch (const std::exception&) {
+      failed = true;
+    }
+  }
+  nlohmann::json checks = nlohmann::json::object();
+  for (const auto& [name, ok] : state.checks) checks[name] = ok ? "ok" : "failing";
+  const bool ready = !failed && state.ready();
+  return json_reply(ready ? 200 : 503,
+                    {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
+}
+
+}  // namespace reviewbot::http

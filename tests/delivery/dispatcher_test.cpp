@@ -1,0 +1,221 @@
+#include "reviewbot/delivery/dispatcher.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_platform_client.h"
+#include "fakes/fake_store.h"
+
+using namespace reviewbot;
+using Kind = platform::SendResult::Kind;
+using Status = store::DeliveryOutcome::Status;
+
+namespace {
+
+platform::SendResult answer(Kind kind, int http_status = 400, std::string description = "") {
+  platform::SendResult r;
+  r.kind = kind;
+  r.http_status = http_status;
+  r.description = std::move(description);
+  return r;
+}
+
+core::SendText request(core::ChatId chat) {
+  return core::SendText{chat,
+                        "How was <b>it</b>, Ann &amp; Bob?",
+                        true,
+                        {{{"1", "rate:1", ""}, {"5", "rate:5", ""}}},
+                        std::nullopt};
+}
+
+struct Harness {
+  explicit Harness(double jitter = 0.5) {
+    auto owned = std::make_unique<testing::FakePlatformClient>();
+    client = owned.get();
+    delivery::DispatcherSettings settings;
+    dispatcher = std::make_unique<delivery::Dispatcher>(store, clock, std::move(owned), settings,
+                                                        [jitter] { return jitter; });
+  }
+  store::DeliveryOutcome last_outcome(int64_t id) const {
+    auto row = store.outbox_row(id);
+    REQUIRE(row);
+    REQUIRE_FALSE(row->outcomes.empty());
+    return row->outcomes.back();
+  }
+
+  testing::FakeStore store;
+  testing::FakeClock clock;
+  testing::FakePlatformClient* client = nullptr;  // owned by the dispatcher
+  std::unique_ptr<delivery::Dispatcher> dispatcher;
+};
+
+// Polls `done` until it holds or 5 s pass.
+template <class F>
+bool eventually(F done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::yield();
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("a sent message records its message id", "[dispatcher]") {
+  Harness h;
+  const auto id = h.store.add_outbox(request(7), h.clock.now());
+  CHECK(h.dispatcher->run_once() == 1);
+  const auto outcome = h.last_outcome(id);
+  CHECK(outcome.status == Status::kSent);
+  CHECK(outcome.message_id == 1000);
+  CHECK(h.dispatcher->run_once() == 0);
+}
+
+TEST_CASE("rows not yet due are left alone", "[dispatcher]") {
+  Harness h;
+  h.store.add_outbox(request(7), h.clock.now() + std::chrono::minutes(5));
+  CHECK(h.dispatcher->run_once() == 0);
+  CHECK(h.client->send_count() == 0);
+}
+
+TEST_CASE("429 retry_after is respected", "[dispatcher]") {
+  Harness h;
+  auto r = answer(Kind::kRetryAfter, 429);
+  r.retry_after = std::chrono::seconds(17);
+  h.client->script({r});
+  const auto id = h.store.add_outbox(request(7), h.clock.now());
+  h.dispatcher->run_once();
+  const auto outcome = h.last_outcome(id);
+  CHECK(outcome.status == Status::kRetry);
+  CHECK(outcome.retry_at == h.clock.now() + std::chrono::seconds(17));
+  CHECK(h.dispatcher->run_once() == 0);
+  h.clock.advance(std::chrono::seconds(17));
+  CHECK(h.dispatcher->run_once() == 1);
+  CHECK(h.last_outcome(id).status == Status::kSent);
+}
+
+TEST_CASE("transient failures back off exponentially with jitter, bounded", "[dispatcher]") {
+  SECTION("the jitter draw scales the delay") {
+    for (double jitter : {0.0, 0.25, 0.75}) {
+      Harness h(jitter);
+      h.client->script({answer(Kind::kTransient, 502)});
+      const auto id = h.store.add_outbox(request(7), h.clock.now(), core::MessageKind::kRequest, 3);
+      h.dispatcher->run_once();
+      const auto outcome = h.last_outcome(id);
+      CHECK(outcome.status == Status::kRetry);
+      // Fourth attempt: ceiling 8 s.
+      CHECK(outcome.retry_at - h.clock.now() ==
+            core::Duration{static_cast<int64_t>(jitter * 8000)});
+    }
+  }
+  SECTION("the delay never exceeds the 5 min cap") {
+    Harness h(0.999);
+    h.client->script({answer(Kind::kUnknown, 0, "timeout")});
+    const auto id = h.store.add_outbox(request(7), h.clock.now(), core::MessageKind::kRequest, 8);
+    h.dispatcher->run_once();
+    const auto outcome = h.last_outcome(id);
+    CHECK(outcome.status == Status::kRetry);
+    CHECK(outcome.retry_at - h.clock.now() < std::chrono::minutes(5));
+    CHECK(outcome.retry_at - h.clock.now() > std::chrono::minutes(4));
+  }
+  SECTION("after the tenth attempt it gives up") {
+    Harness h;
+    h.client->script({answer(Kind::kTransient, 500)});
+    const auto id = h.store.add_outbox(request(7), h.clock.now(), core::MessageKind::kRequest, 9);
+    h.dispatcher->run_once();
+    const auto outcome = h.last_outcome(id);
+    CHECK(outcome.status == Status::kFailed);
+    CHECK(outcome.reason.find("gave up after 10 attempts") != std::string::npos);
+  }
+}
+
+TEST_CASE("unparsable HTML is resent at once as plain text", "[dispatcher]") {
+  Harness h;
+  h.client->script({answer(Kind::kParseEntities, 400, "can't parse entities")});
+  const auto id = h.store.add_outbox(request(7), h.clock.now());
+  h.dispatcher->run_once();
+  const auto sent = h.client->sent();
+  REQUIRE(sent.size() == 2);
+  const auto& second = std::get<core::SendText>(sent[1]);
+  CHECK_FALSE(second.html);
+  CHECK(second.text == "How was it, Ann & Bob?");
+  CHECK(second.keyboard.size() == 1);
+  CHECK(h.last_outcome(id).status == Status::kSent);
+
+  SECTION("and the plain-text answer is classified like any other") {
+    Harness h2;
+    h2.client->script({answer(Kind::kParseEntities), answer(Kind::kForbidden, 403)});
+    const auto id2 = h2.store.add_outbox(request(8), h2.clock.now());
+    h2.dispatcher->run_once();
+    CHECK(h2.last_outcome(id2).status == Status::kUnreachable);
+  }
+}
+
+TEST_CASE("a refused keyboard is resent at once without it", "[dispatcher]") {
+  Harness h;
+  h.client->script({answer(Kind::kBadMarkup, 400, "BUTTON_DATA_INVALID")});
+  const auto id = h.store.add_outbox(request(7), h.clock.now());
+  h.dispatcher->run_once();
+  const auto sent = h.client->sent();
+  REQUIRE(sent.size() == 2);
+  CHECK(std::get<core::SendText>(sent[0]).keyboard.size() == 1);
+  CHECK(std::get<core::SendText>(sent[1]).keyboard.empty());
+  CHECK(std::get<core::SendText>(sent[1]).html);
+  CHECK(h.last_outcome(id).status == Status::kSent);
+
+  SECTION("a second refusal is a failure, not a loop") {
+    Harness h2;
+    h2.client->script({answer(Kind::kBadMarkup), answer(Kind::kBadMarkup)});
+    const auto id2 = h2.store.add_outbox(request(8), h2.clock.now());
+    h2.dispatcher->run_once();
+    CHECK(h2.client->send_count() == 2);
+    CHECK(h2.last_outcome(id2).status == Status::kFailed);
+  }
+}
+
+TEST_CASE("403 marks the chat unreachable; other refusals fail with a reason", "[dispatcher]") {
+  Harness h;
+  h.client->script({answer(Kind::kForbidden, 403, "bot was blocked by the user"),
+                    answer(Kind::kRejected, 400, "chat not found")});
+  auto m = answer(Kind::kMigrated, 400, "group upgraded");
+  m.migrate_to_chat_id = -100999;
+  h.client->script({m});
+  const auto a = h.store.add_outbox(request(1), h.clock.now());
+  const auto b = h.store.add_outbox(request(2), h.clock.now());
+  const auto c = h.store.add_outbox(request(3), h.clock.now());
+  CHECK(h.dispatcher->run_once() == 3);
+  CHECK(h.last_outcome(a).status == Status::kUnreachable);
+  CHECK(h.last_outcome(b).status == Status::kFailed);
+  CHECK(h.last_outcome(b).reason.find("chat not found") != std::string::npos);
+  CHECK(h.last_outcome(c).status == Status::kFailed);
+  CHECK(h.last_outcome(c).reason.find("-100999") != std::string::npos);
+  CHECK(h.client->send_count() == 3);
+}
+
+TEST_CASE("notify wakes the dispatcher thread for a new message", "[dispatcher]") {
+  Harness h;
+  delivery::DispatcherSettings slow;
+  slow.idle_wait = std::chrono::minutes(1);  // only notify() can make it look again
+  auto owned = std::make_unique<testing::FakePlatformClient>();
+  auto* client = owned.get();
+  delivery::Dispatcher dispatcher(h.store, h.clock, std::move(owned), slow, [] { return 0.5; });
+  dispatcher.start();
+  // After its first (empty) pass the thread sleeps for a minute unless notified.
+  REQUIRE(eventually([&] { return h.store.claim_count() >= 1; }));
+  h.store.add_outbox(request(7), h.clock.now());
+  dispatcher.notify();
+  CHECK(eventually([&] { return client->send_count() == 1; }));
+  dispatcher.stop();
+}
+
+TEST_CASE("stop joins promptly while the dispatcher is idle", "[dispatcher]") {
+  Harness h;
+  h.dispatcher->start();
+  const auto before = std::chrono::steady_clock::now();
+  h.dispatcher->stop();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+  h.dispatcher->stop();  // idempotent
+}

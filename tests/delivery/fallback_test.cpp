@@ -1,0 +1,34 @@
+#include "reviewbot/delivery/fallback.h"
+
+#include <catch2/catch.hpp>
+
+using namespace reviewbot;
+
+TEST_CASE("HTML becomes plain text with tags dropped and entities decoded", "[fallback]") {
+  CHECK(delivery::html_to_plain_text("<b>Hi</b> &lt;Ann&gt; &amp; co &quot;x&quot; &#39;y&#39;") ==
+        "Hi <Ann> & co \"x\" 'y'");
+  CHECK(delivery::html_to_plain_text("<a href=\"https://x\">link</a>") == "link");
+  CHECK(delivery::html_to_plain_text("&#x2605;&#9733;") == "\u2605\u2605");
+  CHECK(delivery::html_to_plain_text("1 < 2 & 3 > 2") == "1 < 2 & 3 > 2");
+  CHECK(delivery::html_to_plain_text("&bogus; &#xZZ;") == "&bogus; &#xZZ;");
+}
+
+TEST_CASE("fallback bodies exist only when there is something to drop", "[fallback]") {
+  core::SendText send{1, "<b>x</b>", true, {{{"1", "rate:1", ""}}}, std::nullopt};
+  auto plain = delivery::as_plain_text(send);
+  REQUIRE(plain);
+  const auto& p = std::get<core::SendText>(*plain);
+  CHECK_FALSE(p.html);
+  CHECK(p.text == "x");
+  CHECK(p.keyboard.size() == 1);
+
+  auto bare = delivery::without_keyboard(send);
+  REQUIRE(bare);
+  CHECK(std::get<core::SendText>(*bare).keyboard.empty());
+  CHECK(std::get<core::SendText>(*bare).text == "<b>x</b>");
+
+  send.html = false;
+  CHECK_FALSE(delivery::as_plain_text(send));
+  CHECK_FALSE(delivery::without_keyboard(core::SendText{1, "x", true, {}, std::nullopt}));
+  CHECK_FALSE(delivery::as_plain_text(core::AnswerCallback{"q", "t"}));
+}

@@ -1,0 +1,211 @@
+// An in-memory Store for tests. process() dedups keys, records each call, and returns a
+// forced result when one is set (e.g. kUnavailable); otherwise it runs `decide` on an
+// empty Snapshot and keeps the decision's messages as outbox rows. The outbox follows the
+// Store contract (due order, one row per chat per claim, claims until complete). Reviews
+// and stats are canned. Thread-safe: one mutex guards everything.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::testing {
+
+class FakeStore final : public store::Store {
+ public:
+  struct ProcessCall {
+    store::InboundKey key;
+    core::Lookup lookup;
+  };
+  struct Row {
+    store::OutboxRow row;
+    bool claimed = false;
+    bool done = false;
+    std::vector<store::DeliveryOutcome> outcomes;  // every complete(), in order
+  };
+
+  // --- configuration ---
+  void force_process_result(std::optional<store::ProcessResult> result) {
+    std::lock_guard lock(mutex_);
+    forced_ = std::move(result);
+  }
+  void set_unavailable(bool unavailable) {
+    std::lock_guard lock(mutex_);
+    unavailable_ = unavailable;
+  }
+  void set_reviews(std::vector<core::Review> reviews) {
+    std::lock_guard lock(mutex_);
+    reviews_ = std::move(reviews);
+    std::sort(reviews_.begin(), reviews_.end(),
+              [](const auto& a, const auto& b) { return a.id > b.id; });
+  }
+  void set_stats(core::Stats stats) {
+    std::lock_guard lock(mutex_);
+    stats_ = stats;
+  }
+  // Adds a pending outbox row and returns its id.
+  int64_t add_outbox(core::MessageBody body, core::Time due_at,
+                     core::MessageKind kind = core::MessageKind::kRequest, int attempts = 0) {
+    std::lock_guard lock(mutex_);
+    Row r;
+    r.row.id = next_outbox_id_++;
+    r.row.kind = kind;
+    r.row.body = std::move(body);
+    r.row.due_at = due_at;
+    r.row.attempts = attempts;
+    outbox_.push_back(std::move(r));
+    return outbox_.back().row.id;
+  }
+
+  // --- inspection ---
+  std::vector<ProcessCall> process_calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  std::optional<Row> outbox_row(int64_t id) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : outbox_) {
+      if (r.row.id == id) return r;
+    }
+    return std::nullopt;
+  }
+  int claim_count() const {
+    std::lock_guard lock(mutex_);
+    return claim_count_;
+  }
+  std::vector<store::ReviewFilter> list_calls() const {
+    std::lock_guard lock(mutex_);
+    return list_calls_;
+  }
+
+  // --- Store ---
+  store::ProcessResult process(
+      const store::InboundKey& key, const core::Lookup& lookup,
+      const std::function<core::Decision(const core::Snapshot&)>& decide) override {
+    std::lock_guard lock(mutex_);
+    calls_.push_back({key, lookup});
+    if (forced_) return *forced_;
+    if (unavailable_) return {store::ProcessResult::Status::kUnavailable, {}, "fake unavailable"};
+    const std::string dedup = std::to_string(static_cast<int>(key.source)) + ":" + key.id;
+    if (!keys_.insert(dedup).second) return {store::ProcessResult::Status::kDuplicate, {}, ""};
+    const core::Decision decision = decide(core::Snapshot{});
+    for (const auto& m : decision.messages) {
+      Row r;
+      r.row.id = next_outbox_id_++;
+      r.row.kind = m.kind;
+      r.row.body = m.body;
+      r.row.conversation_id = m.conversation_id;
+      r.row.due_at = m.due_at;
+      outbox_.push_back(std::move(r));
+    }
+    return {store::ProcessResult::Status::kApplied, decision.outcome, ""};
+  }
+
+  core::Result<std::vector<store::OutboxRow>> claim_due(core::Time now, int limit) override {
+    std::lock_guard lock(mutex_);
+    ++claim_count_;
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<Row*> pending;
+    for (auto& r : outbox_) {
+      if (!r.done) pending.push_back(&r);
+    }
+    std::stable_sort(pending.begin(), pending.end(),
+                     [](const Row* a, const Row* b) { return a->row.due_at < b->row.due_at; });
+    std::set<core::ChatId> chats_seen;
+    std::vector<store::OutboxRow> out;
+    for (Row* r : pending) {
+      const core::ChatId chat = core::chat_of(r->row.body);
+      const bool chat_busy = chat != 0 && !chats_seen.insert(chat).second;
+      if (r->claimed || chat_busy || r->row.due_at > now) continue;
+      if (static_cast<int>(out.size()) >= limit) break;
+      r->claimed = true;
+      out.push_back(r->row);
+    }
+    return out;
+  }
+
+  core::Status complete(int64_t outbox_id, const store::DeliveryOutcome& outcome,
+                        core::Time) override {
+    std::lock_guard lock(mutex_);
+    for (auto& r : outbox_) {
+      if (r.row.id != outbox_id) continue;
+      r.outcomes.push_back(outcome);
+      r.claimed = false;
+      if (outcome.status == store::DeliveryOutcome::Status::kRetry) {
+        r.row.due_at = outcome.retry_at;
+        ++r.row.attempts;
+      } else {
+        r.done = true;
+      }
+      return core::ok_status();
+    }
+    return core::Error{"no such outbox row"};
+  }
+
+  core::Status release_claims() override {
+    std::lock_guard lock(mutex_);
+    for (auto& r : outbox_) r.claimed = false;
+    return core::ok_status();
+  }
+
+  std::optional<core::Time> next_due() override {
+    std::lock_guard lock(mutex_);
+    std::optional<core::Time> next;
+    for (const auto& r : outbox_) {
+      if (r.done || r.claimed) continue;
+      if (!next || r.row.due_at < *next) next = r.row.due_at;
+    }
+    return next;
+  }
+
+  core::Result<store::ReviewPage> list_reviews(const store::ReviewFilter& f) override {
+    std::lock_guard lock(mutex_);
+    list_calls_.push_back(f);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    store::ReviewPage page;
+    for (const auto& r : reviews_) {  // newest (highest id) first
+      if (f.after_id && r.id >= *f.after_id) continue;
+      if (f.rating && r.rating != *f.rating) continue;
+      if (f.since && r.answered_at < *f.since) continue;
+      if (f.until && r.answered_at >= *f.until) continue;
+      if (static_cast<int>(page.reviews.size()) == f.limit) {
+        page.next_cursor = page.reviews.back().id;
+        break;
+      }
+      page.reviews.push_back(r);
+    }
+    return page;
+  }
+
+  core::Result<core::Stats> stats() override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    return stats_;
+  }
+
+  bool ping() override {
+    std::lock_guard lock(mutex_);
+    return !unavailable_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<store::ProcessResult> forced_;
+  bool unavailable_ = false;
+  std::set<std::string> keys_;
+  std::vector<ProcessCall> calls_;
+  std::vector<Row> outbox_;
+  int64_t next_outbox_id_ = 1;
+  int claim_count_ = 0;
+  std::vector<core::Review> reviews_;
+  std::vector<store::ReviewFilter> list_calls_;
+  core::Stats stats_;
+};
+
+}  // namespace reviewbot::testing
