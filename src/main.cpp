@@ -1,1 +1,176 @@
-int main() { return 0; }
+// reviewbot: wires configuration, store, engine, HTTP server, dispatcher and (optionally)
+// the getUpdates poller, then waits for SIGTERM/SIGINT and shuts down in order.
+#include <malloc.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "reviewbot/config/config.h"
+#include "reviewbot/config/logging.h"
+#include "reviewbot/config/template_loader.h"
+#include "reviewbot/core/clock.h"
+#include "reviewbot/core/engine.h"
+#include "reviewbot/delivery/dispatcher.h"
+#include "reviewbot/http/server.h"
+#include "reviewbot/platform/telegram/bot_api_client.h"
+#include "reviewbot/platform/telegram/update_parser.h"
+#include "reviewbot/platform/telegram/update_poller.h"
+#include "reviewbot/store/intake.h"
+#include "reviewbot/store/sqlite_store.h"
+
+namespace {
+
+using namespace reviewbot;
+using config::log_fields;
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "reviewbot: %s\n", message.c_str());
+  return 2;
+}
+
+std::unique_ptr<platform::PlatformClient> make_client(const config::Config& cfg) {
+  platform::telegram::BotApiOptions options;
+  options.api_url = cfg.telegram_api_url;
+  options.token = cfg.telegram_bot_token;
+  return std::make_unique<platform::telegram::BotApiClient>(options);
+}
+
+// getMe with a few quick retries: the bot's username makes the /v1/links URLs. A rejected
+// token is fatal; an unreachable API is not (links then answer without a URL).
+std::optional<std::string> bot_username(platform::PlatformClient& client, bool& token_rejected) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto me = client.get_me();
+    if (me.ok()) return me->username;
+    spdlog::warn(log_fields({{"msg", "getMe failed"}, {"error", me.error().message}}));
+    if (me.error().message.find("(HTTP 401)") != std::string::npos ||
+        me.error().message.find("Unauthorized") != std::string::npos) {
+      token_rejected = true;
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+  }
+  return std::nullopt;
+}
+
+void register_webhook(platform::PlatformClient& client, const config::Config& cfg) {
+  platform::WebhookSettings hook;
+  hook.url = cfg.public_url + "/webhook/telegram";
+  hook.secret_token = cfg.telegram_webhook_secret;
+  hook.allowed_updates = platform::telegram::handled_update_types();
+  auto status = client.set_webhook(hook);
+  if (status.ok()) {
+    spdlog::info(log_fields({{"msg", "webhook registered"}, {"url", hook.url}}));
+  } else {
+    spdlog::error(log_fields({{"msg", "setWebhook failed"}, {"error", status.error().message}}));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(config::usage().c_str(), stdout);
+      return 0;
+    }
+  }
+  auto loaded = config::load(argc, argv, [](const char* name) { return std::getenv(name); });
+  if (!loaded.ok()) return fail(loaded.error().message + "\n(see reviewbot --help)");
+  const config::Config cfg = std::move(loaded).value();
+  if (cfg.telegram_bot_token.empty()) {
+    return fail(
+        "TELEGRAM_BOT_TOKEN is required (the token from @BotFather; for a demo without "
+        "Telegram, run scripts/run, which starts mock_platform)");
+  }
+  if (cfg.sqlite_path().empty()) return fail("DATABASE_URL: only sqlite:// is supported");
+
+  // Many pool threads each get a malloc arena; a high trim threshold stops glibc from
+  // returning memory to the OS (madvise) several times per request.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  config::setup_logging(cfg.log_format, cfg.log_level);
+  spdlog::info(config::config_summary(cfg));
+
+  auto templates = config::load_templates(cfg.templates_dir);
+  if (!templates.ok()) return fail("TEMPLATES_DIR: " + templates.error().message);
+
+  auto opened = store::SqliteStore::open(cfg.sqlite_path());
+  if (!opened.ok()) return fail("DATABASE_URL: " + opened.error().message);
+  std::unique_ptr<store::SqliteStore> db = std::move(opened).value();
+  if (auto released = db->release_claims(); !released.ok()) {
+    return fail("DATABASE_URL: " + released.error().message);
+  }
+
+  if (auto init = platform::telegram::BotApiClient::global_init(); !init.ok()) {
+    return fail(init.error().message);
+  }
+
+  // Block the stop signals before any thread starts so only sigwait() below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto startup_client = make_client(cfg);
+  bool token_rejected = false;
+  const std::optional<std::string> username = bot_username(*startup_client, token_rejected);
+  if (token_rejected) return fail("TELEGRAM_BOT_TOKEN: the Bot API rejected this token");
+
+  core::SystemClock clock;
+  core::EngineSettings settings{cfg.business_name, cfg.review_url, cfg.owner_chat_id,
+                                cfg.telegram_bot_token};
+  const core::Engine engine(cfg.policy, settings, *templates);
+  store::Intake intake(engine, *db, clock);
+
+  delivery::Dispatcher dispatcher(*db, clock, make_client(cfg));
+  auto accept = [&](const store::InboundKey& key, const core::Event& event) {
+    auto result = intake.accept(key, event);
+    if (result.status == store::ProcessResult::Status::kApplied) dispatcher.notify();
+    return result;
+  };
+
+  http::ServerSettings server_settings;
+  server_settings.port = cfg.port;
+  server_settings.webhook_secret = cfg.telegram_webhook_secret;
+  server_settings.admin_token = cfg.admin_token;
+  server_settings.events_secret = cfg.events_secret;
+  server_settings.bot_username = username.value_or("");
+  server_settings.link_secret = cfg.telegram_bot_token;
+  http::ServerDependencies deps = http::production_dependencies(intake, *db, clock, [&db] {
+    return http::Readiness{{{"database", db->ping()}, {"templates", true}}};
+  });
+  deps.accept = accept;
+  http::HttpServer server(server_settings, deps);
+  if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
+  spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));
+
+  dispatcher.start();
+  std::unique_ptr<platform::telegram::UpdatePoller> poller;
+  if (cfg.updates_mode == config::Config::UpdatesMode::kPolling) {
+    if (auto deleted = startup_client->delete_webhook(); !deleted.ok()) {
+      spdlog::warn(
+          log_fields({{"msg", "deleteWebhook failed"}, {"error", deleted.error().message}}));
+    }
+    poller = std::make_unique<platform::telegram::UpdatePoller>(make_client(cfg), accept);
+    poller->start();
+    spdlog::info(log_fields({{"msg", "polling for updates"}}));
+  } else if (!cfg.public_url.empty()) {
+    register_webhook(*startup_client, cfg);
+  }
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info(log_fields({{"msg", "shutting down"}, {"signal", strsignal(signal_number)}}));
+  if (poller) poller->stop();
+  server.stop();
+  dispatcher.stop();
+  spdlog::info(log_fields({{"msg", "stopped"}}));
+  return 0;
+}

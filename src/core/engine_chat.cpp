@@ -193,7 +193,16 @@ Decision on_callback(const Ctx& ctx, const CallbackPressed& p) {
 
 Decision on_member_status(const Ctx& ctx, const MemberStatusChanged& e) {
   Decision out;
-  if (!ctx.state.customer) return out;
+  if (!ctx.state.customer) {
+    // Remember a block even before the first sale names this chat, so that sale is skipped.
+    if (!e.blocked) return out;
+    Customer c;
+    c.chat_id = e.chat_id;
+    c.unreachable = true;
+    out.customer = c;
+    out.outcome.status = Outcome::Status::kHandled;
+    return out;
+  }
   Customer c = *ctx.state.customer;
   c.unreachable = e.blocked;
   const bool closed_conversation = e.blocked && close_open_conversation(ctx, out);

@@ -163,8 +163,16 @@ TEST_CASE("a customer who blocked the bot is unreachable", "[engine][policy]") {
     CHECK(f.decide(sale("evt-2", kChat), after(state, back)).outcome.status ==
           Outcome::Status::kScheduled);
   }
-  SECTION("an unknown chat changes nothing") {
-    CHECK(f.decide(MemberStatusChanged{kChat, true}, Snapshot{}).outcome.status ==
+  SECTION("a block from a chat not yet known is remembered for its first sale") {
+    const auto first = f.decide(MemberStatusChanged{kChat, true}, Snapshot{});
+    CHECK(first.outcome.status == Outcome::Status::kHandled);
+    REQUIRE(first.customer);
+    CHECK(first.customer->chat_id == kChat);
+    CHECK(first.customer->unreachable);
+    check_skipped(f.decide(sale("evt-3", kChat), after(Snapshot{}, first)), "unreachable");
+  }
+  SECTION("an unblock from a chat not yet known changes nothing") {
+    CHECK(f.decide(MemberStatusChanged{kChat, false}, Snapshot{}).outcome.status ==
           Outcome::Status::kIgnored);
   }
 }

@@ -48,12 +48,15 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
   if (params.contains("chat_id") && params["chat_id"].is_number_integer() &&
       blocked_.count(params["chat_id"].get<int64_t>())) {
     res.status = 403;
-    res.body = R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+    res.body =
+        R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
     return;
   }
   json result = true;
   if (method == "getMe") {
-    result = {{"id", 123456}, {"is_bot", true}, {"first_name", "Review"},
+    result = {{"id", 123456},
+              {"is_bot", true},
+              {"first_name", "Review"},
               {"username", "test_review_bot"}};
   } else if (method == "sendMessage") {
     result = {{"message_id", next_message_id_++},

@@ -46,8 +46,9 @@ class FakeBotApi {
   bool wait_for(const std::function<bool(const std::vector<ApiCall>&)>& pred,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   // Waits until at least n sendMessage calls went to chat_id; returns them.
-  std::vector<ApiCall> wait_for_messages(int64_t chat_id, std::size_t n,
-                                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  std::vector<ApiCall> wait_for_messages(
+      int64_t chat_id, std::size_t n,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res);

@@ -25,8 +25,10 @@ struct Deployment {
   static std::map<std::string, std::string> with_defaults(const FakeBotApi& api,
                                                           std::map<std::string, std::string> env) {
     std::map<std::string, std::string> base = {
-        {"TELEGRAM_BOT_TOKEN", api.token()}, {"TELEGRAM_API_URL", api.url()},
-        {"ADMIN_TOKEN", kAdmin},             {"REVIEW_URL", kReviewUrl},
+        {"TELEGRAM_BOT_TOKEN", api.token()},
+        {"TELEGRAM_API_URL", api.url()},
+        {"ADMIN_TOKEN", kAdmin},
+        {"REVIEW_URL", kReviewUrl},
         {"OWNER_CHAT_ID", std::to_string(kOwnerChat)},
         {"BUSINESS_NAME", "Corner Cafe"},
     };
@@ -120,9 +122,11 @@ TEST_CASE("a sale leads to a rated, commented review visible in the admin API", 
   CHECK(request.params["parse_mode"] == "HTML");
   const json row = rating_row(request);
   REQUIRE(row.size() == 5);
-  for (int i = 0; i < 5; ++i) CHECK(row[i]["text"].get<std::string>().find(std::to_string(i + 1)) != std::string::npos);
+  for (int i = 0; i < 5; ++i)
+    CHECK(row[i]["text"].get<std::string>().find(std::to_string(i + 1)) != std::string::npos);
 
-  d.send_update(button_press(5001, chat, message_id_of(d.api, chat, 0), callback_for_rating(request, 5)));
+  d.send_update(
+      button_press(5001, chat, message_id_of(d.api, chat, 0), callback_for_rating(request, 5)));
   CHECK(d.api.wait_for([](auto& calls) {
     for (auto& c : calls) {
       if (c.method == "answerCallbackQuery") return true;
@@ -142,7 +146,7 @@ TEST_CASE("a sale leads to a rated, commented review visible in the admin API", 
   d.send_update(text_message(5002, chat, "Lovely latte, friendly staff"));
   const auto after_comment = d.api.wait_for_messages(chat, 3);
   REQUIRE(after_comment.size() == 3);
-  CHECK(after_comment[2].dump().find(kReviewUrl) != std::string::npos);
+  CHECK(after_comment[2].params.dump().find(kReviewUrl) != std::string::npos);
 
   json reviews;
   REQUIRE(eventually([&] {
@@ -242,7 +246,7 @@ TEST_CASE("a low rating alerts the owner and the customer still gets the review 
   d.post_event(sale_event("evt-low", 7001, "Ann"), 202);
   answer_request(d, 7001, 1, "Cold coffee", 100);
   const auto to_customer = d.api.messages_to(7001);
-  CHECK(to_customer.back().dump().find(kReviewUrl) != std::string::npos);
+  CHECK(to_customer.back().params.dump().find(kReviewUrl) != std::string::npos);
 
   const auto alerts = d.api.wait_for_messages(kOwnerChat, 1);
   REQUIRE(alerts.size() == 1);
@@ -272,7 +276,7 @@ TEST_CASE("a customer who blocked the bot is skipped", "[e2e][policy]") {
 }
 
 TEST_CASE("bad input gets a clear error and stores nothing", "[e2e][errors]") {
-  Deployment d({{"TELEGRAM_WEBHOOK_SECRET", "hook-secret"}});
+  Deployment d(std::map<std::string, std::string>{{"TELEGRAM_WEBHOOK_SECRET", "hook-secret"}});
   auto client = d.bot.client();
   const httplib::Headers secret = {{"X-Telegram-Bot-Api-Secret-Token", "hook-secret"}};
 

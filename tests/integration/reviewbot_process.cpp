@@ -79,7 +79,8 @@ ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env) {
         std::istringstream lines(out);
         for (std::string line; std::getline(lines, line);) {
           std::smatch m;
-          if (line.find("listening") != std::string::npos && std::regex_search(line, m, listening)) {
+          if (line.find("listening") != std::string::npos &&
+              std::regex_search(line, m, listening)) {
             port_ = std::stoi(m[1]);
             return true;
           }
@@ -107,8 +108,8 @@ int ReviewbotProcess::stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   int status = 0;
-  const bool exited = eventually(
-      [&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(10));
+  const bool exited =
+      eventually([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(10));
   if (!exited) {
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);

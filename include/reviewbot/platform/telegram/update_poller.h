@@ -17,10 +17,10 @@ namespace reviewbot::platform::telegram {
 
 class UpdatePoller {
  public:
-  using Accept =
-      std::function<store::ProcessResult(const store::InboundKey&, const core::Event&)>;
+  using Accept = std::function<store::ProcessResult(const store::InboundKey&, const core::Event&)>;
 
-  UpdatePoller(std::unique_ptr<PlatformClient> client, Accept accept, int poll_timeout_seconds = 10);
+  UpdatePoller(std::unique_ptr<PlatformClient> client, Accept accept,
+               int poll_timeout_seconds = 10);
   ~UpdatePoller();
   UpdatePoller(const UpdatePoller&) = delete;
   UpdatePoller& operator=(const UpdatePoller&) = delete;
