@@ -44,9 +44,24 @@ class FakePlatformClient final : public platform::PlatformClient {
   core::Result<platform::BotInfo> get_me() override { return platform::BotInfo{1, "test_bot"}; }
   core::Status set_webhook(const platform::WebhookSettings&) override { return core::ok_status(); }
   core::Status delete_webhook() override { return core::ok_status(); }
+  // Queues answers for the next get_updates calls; once empty, it answers no updates.
+  void script_updates(core::Result<std::vector<platform::RawUpdate>> answer) {
+    std::lock_guard lock(mutex_);
+    updates_.push_back(std::move(answer));
+  }
+  // The offset of every get_updates call, in order.
+  std::vector<int64_t> polled_offsets() const {
+    std::lock_guard lock(mutex_);
+    return offsets_;
+  }
   core::Result<std::vector<platform::RawUpdate>> get_updates(
-      int64_t, int, const std::vector<std::string>&) override {
-    return std::vector<platform::RawUpdate>{};
+      int64_t offset, int, const std::vector<std::string>&) override {
+    std::lock_guard lock(mutex_);
+    offsets_.push_back(offset);
+    if (updates_.empty()) return std::vector<platform::RawUpdate>{};
+    auto answer = updates_.front();
+    updates_.pop_front();
+    return answer;
   }
 
  private:
@@ -54,6 +69,8 @@ class FakePlatformClient final : public platform::PlatformClient {
   std::deque<platform::SendResult> script_;
   std::vector<core::MessageBody> sent_;
   int64_t next_message_id_ = 1000;
+  std::deque<core::Result<std::vector<platform::RawUpdate>>> updates_;
+  std::vector<int64_t> offsets_;
 };
 
 }  // namespace reviewbot::testing
