@@ -51,9 +51,11 @@ struct ServerDependencies {
   ReadinessFn readiness;                     // empty: ready
 };
 
-// The production wiring: Intake, the Telegram update parser and core links.
+// The production wiring: Intake (then `after_commit`, e.g. Dispatcher::notify), the
+// Telegram update parser and core links.
 ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
-                                           const core::Clock& clock, ReadinessFn readiness);
+                                           const core::Clock& clock, ReadinessFn readiness,
+                                           std::function<void()> after_commit = {});
 
 class HttpServer {
  public:
