@@ -25,6 +25,8 @@ struct QuietHours {
 // Parses "HH:MM-HH:MM" (24 h). Empty text means "no quiet hours" (nullopt value).
 Result<std::optional<QuietHours>> parse_quiet_hours(const std::string& text);
 
+struct Policy;
+
 // A time zone by IANA name ("Europe/Berlin", "UTC"). Error names the accepted form.
 class TimeZone {
  public:
@@ -35,6 +37,12 @@ class TimeZone {
   Duration offset_at(Time t) const;
 
  private:
+  friend Time next_send_time(const Policy& p, Time t);
+  // The instant at which the local wall clock (given as if it were UTC) reads `local`.
+  // When it reads it twice (DST ends), the earlier instant, or the later with `later`;
+  // when never (DST starts), the instant of the jump.
+  Time local_to_utc(Time local, bool later) const;
+
   TimeZone(std::string name, const date::time_zone* zone) : name_(std::move(name)), zone_(zone) {}
   std::string name_;
   const date::time_zone* zone_;  // nullptr means UTC; owned by the tz database
@@ -43,7 +51,7 @@ class TimeZone {
 struct Policy {
   Duration request_delay{0};
   Duration cooldown{std::chrono::hours(24 * 30)};
-  Duration reminder_after{std::chrono::hours(24)};  // 0 disables reminders
+  Duration reminder_after{std::chrono::hours(24)};        // 0 disables reminders
   Duration conversation_ttl{std::chrono::hours(24 * 7)};  // unanswered requests expire
   Duration comment_window{std::chrono::hours(1)};  // low-rating alert waits this for a comment
   std::optional<QuietHours> quiet_hours{QuietHours{21 * 60, 9 * 60}};

@@ -1,0 +1,96 @@
+// SqliteStore is the SQLite implementation of Store: one write connection serialized by a
+// mutex, and on file databases a separate read-only connection for the admin reads
+// (list_reviews, stats) so WAL readers never wait for the writer. It owns both
+// connections. Thread-safe; SQLite exceptions never leave it.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "reviewbot/core/clock.h"
+#include "reviewbot/core/result.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::store {
+
+namespace sqlite_detail {
+class Connection;
+}
+
+struct SqliteOptions {
+  // FULL (default) fsyncs the WAL on every commit, so an acknowledged input survives a
+  // power loss. false = NORMAL: still safe against a process crash, but the last commits
+  // before an OS crash or power cut may be lost after they were acknowledged, and then
+  // Telegram will not redeliver them.
+  bool synchronous_full = true;
+  int busy_timeout_ms = 5000;
+  // Stamps bookkeeping columns (created_at, received_at, applied_at); decisions and
+  // outbox calls carry their own times. nullptr: the system clock. Must outlive the store.
+  const core::Clock* clock = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies the embedded migrations.
+  // ":memory:" gives a private in-memory database (one connection; tests). Errors name the
+  // cause: cannot open, a pragma failed, a migration failed, or the schema is newer than
+  // this binary.
+  static core::Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                         SqliteOptions options = {});
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  ProcessResult process(
+      const InboundKey& key, const core::Lookup& lookup,
+      const std::function<core::Decision(const core::Snapshot&)>& decide) override;
+
+  // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
+  // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
+  core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) override;
+  // kSent also records a row that was cancelled while in flight as sent; kRetry of a
+  // cancelled row leaves it cancelled. Unknown id → Error.
+  core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome, core::Time now) override;
+  core::Status release_claims() override;
+  // The earliest time claim_due could return a row: over unclaimed pending rows that head
+  // a chat with nothing in flight, max(due_at, next_attempt_at). A chat blocked by a row
+  // in flight wakes the dispatcher through complete(), not through this time. On a
+  // database error returns the current time, so the caller's claim_due reports it.
+  std::optional<core::Time> next_due() override;
+
+  core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
+  core::Result<core::Stats> stats() override;
+  bool ping() override;
+
+ private:
+  SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,
+              std::unique_ptr<sqlite_detail::Connection> reader, const core::Clock* clock);
+
+  core::Time now() const { return clock_->now(); }
+
+  // A connection with its mutex held.
+  struct Locked {
+    sqlite_detail::Connection& connection;
+    std::unique_lock<std::mutex> lock;
+  };
+  Locked writer();
+  // reader_ under read_mu_ on file databases, else writer_ under write_mu_.
+  Locked reader();
+
+  core::SystemClock system_clock_;
+  const core::Clock* clock_;  // options.clock or &system_clock_
+
+  // write_mu_ guards writer_ (its cached statements and transactions): process, the
+  // outbox calls and next_due; for ":memory:" also the admin reads and ping.
+  std::mutex write_mu_;
+  std::unique_ptr<sqlite_detail::Connection> writer_;
+
+  // read_mu_ guards reader_, the read-only connection of a file database, used by
+  // list_reviews, stats and ping. For ":memory:" reader_ is null.
+  std::mutex read_mu_;
+  std::unique_ptr<sqlite_detail::Connection> reader_;
+};
+
+}  // namespace reviewbot::store

@@ -1,0 +1,368 @@
+#include "reviewbot/config/config.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <string_view>
+#include <utility>
+
+namespace reviewbot::config {
+namespace {
+
+using core::Error;
+using core::Status;
+
+// One row of DESIGN.md's configuration table. `apply` validates a non-empty value (or, for
+// QUIET_HOURS, any value) into the Config; its error names the accepted form but not the
+// variable, which load() prefixes. Values of secret variables never appear in errors.
+struct Variable {
+  const char* name;
+  const char* default_text;  // "" when there is no default
+  const char* meaning;
+  bool empty_is_meaningful;  // false: an empty value counts as unset
+  Status (*apply)(Config& config, const std::string& value);
+};
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+bool has_space_or_control(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c <= 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
+}
+
+// http(s)://host[...] with no spaces; error text names the accepted form.
+Status check_http_url(const std::string& value, const char* example) {
+  const std::string form = std::string(" (use an http:// or https:// URL, e.g. ") + example + ")";
+  std::size_t host = 0;
+  if (starts_with(value, "http://")) {
+    host = 7;
+  } else if (starts_with(value, "https://")) {
+    host = 8;
+  } else {
+    return Error{quoted(value) + " is not an http(s) URL" + form};
+  }
+  if (value.size() == host || value[host] == '/' || value[host] == ':' ||
+      has_space_or_control(value)) {
+    return Error{quoted(value) + " is not a valid URL" + form};
+  }
+  return core::ok_status();
+}
+
+std::string without_trailing_slashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+Status check_secret(const std::string& value) {
+  if (has_space_or_control(value)) {
+    return Error{"must not contain spaces, line breaks or control characters"};
+  }
+  return core::ok_status();
+}
+
+Status check_one_of(const std::string& value, std::initializer_list<const char*> allowed,
+                    const char* what) {
+  std::string list;
+  std::size_t i = 0;
+  for (const char* a : allowed) {
+    if (value == a) return core::ok_status();
+    if (i > 0) list += (i + 1 == allowed.size()) ? " or " : ", ";
+    list += a;
+    ++i;
+  }
+  return Error{quoted(value) + " is not " + what + " (use " + list + ")"};
+}
+
+Status set_duration(core::Duration& out, const std::string& value) {
+  auto d = parse_duration(value);
+  if (!d) return d.error();
+  out = *d;
+  return core::ok_status();
+}
+
+const std::array<Variable, 20> kVariables = {{
+    {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
+     [](Config& c, const std::string& v) -> Status {
+       int port = -1;
+       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
+       if (ec != std::errc() || end != v.data() + v.size() || v[0] == '-' || port > 65535) {
+         return Error{quoted(v) + " is not a port number (use 0-65535)"};
+       }
+       c.port = port;
+       return core::ok_status();
+     }},
+    {"DATABASE_URL", "sqlite://reviewbot.db",
+     "database: sqlite://relative.db or sqlite:///abs/path.db", false,
+     [](Config& c, const std::string& v) -> Status {
+       const std::string form = " (use sqlite://relative.db or sqlite:///abs/path.db)";
+       if (starts_with(v, "postgres://") || starts_with(v, "postgresql://")) {
+         return Error{"the PostgreSQL backend is not available yet" + form};
+       }
+       const auto scheme_end = v.find("://");
+       if (scheme_end == std::string::npos) return Error{"not a database URL" + form};
+       // The URL may carry a password, so only its scheme is echoed.
+       if (v.compare(0, scheme_end, "sqlite") != 0) {
+         return Error{"unsupported scheme " + quoted(v.substr(0, scheme_end)) + form};
+       }
+       const std::string path = v.substr(scheme_end + 3);
+       if (path.empty() || path.back() == '/') return Error{"the URL names no file" + form};
+       c.database_url = v;
+       return core::ok_status();
+     }},
+    {"TELEGRAM_BOT_TOKEN", "", "bot token from @BotFather; required unless running the demo", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_secret(v); !s) return s;
+       c.telegram_bot_token = v;
+       return core::ok_status();
+     }},
+    {"TELEGRAM_API_URL", "https://api.telegram.org",
+     "Bot API base URL; point it at mock_platform for demos and tests", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_http_url(v, "https://api.telegram.org"); !s) return s;
+       c.telegram_api_url = without_trailing_slashes(v);
+       return core::ok_status();
+     }},
+    {"TELEGRAM_WEBHOOK_SECRET", "",
+     "when set, X-Telegram-Bot-Api-Secret-Token must equal it, else 401", false,
+     [](Config& c, const std::string& v) -> Status {
+       bool ok = v.size() <= 256;
+       for (unsigned char ch : v) ok = ok && (std::isalnum(ch) || ch == '_' || ch == '-');
+       if (!ok)
+         return Error{"must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"};
+       c.telegram_webhook_secret = v;
+       return core::ok_status();
+     }},
+    {"PUBLIC_URL", "", "when set, register PUBLIC_URL/webhook/telegram with setWebhook at start",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_http_url(v, "https://reviews.example.com"); !s) return s;
+       c.public_url = without_trailing_slashes(v);
+       return core::ok_status();
+     }},
+    {"UPDATES_MODE", "webhook", "webhook, or polling (getUpdates long polling, no public URL)",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_one_of(v, {"webhook", "polling"}, "an updates mode"); !s) return s;
+       c.updates_mode =
+           v == "polling" ? Config::UpdatesMode::kPolling : Config::UpdatesMode::kWebhook;
+       return core::ok_status();
+     }},
+    {"ADMIN_TOKEN", "", "bearer token for /v1/* and /admin; without it they stay closed", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_secret(v); !s) return s;
+       c.admin_token = v;
+       return core::ok_status();
+     }},
+    {"EVENTS_SECRET", "",
+     "when set, /v1/events also accepts X-Reviewbot-Signature: sha256=<HMAC of body>", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_secret(v); !s) return s;
+       c.events_secret = v;
+       return core::ok_status();
+     }},
+    {"TEMPLATES_DIR", "./templates", "directory of message templates", false,
+     [](Config& c, const std::string& v) -> Status {
+       c.templates_dir = v;
+       return core::ok_status();
+     }},
+    {"BUSINESS_NAME", "", "business name shown in messages", false,
+     [](Config& c, const std::string& v) -> Status {
+       c.business_name = v;
+       return core::ok_status();
+     }},
+    {"REVIEW_URL", "", "public review page offered to every respondent, whatever the rating", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_http_url(v, "https://g.page/r/your-business/review"); !s) return s;
+       c.review_url = v;
+       return core::ok_status();
+     }},
+    {"OWNER_CHAT_ID", "", "chat that gets an alert for ratings of 2 or less", false,
+     [](Config& c, const std::string& v) -> Status {
+       int64_t id = 0;
+       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+       if (ec == std::errc::result_out_of_range) {
+         return Error{quoted(v) + " is out of range (use a 64-bit chat id, e.g. -1001234567890)"};
+       }
+       if (ec != std::errc() || end != v.data() + v.size()) {
+         return Error{quoted(v) + " is not a chat id (use an integer, e.g. -1001234567890)"};
+       }
+       c.owner_chat_id = id;
+       return core::ok_status();
+     }},
+    {"REQUEST_DELAY", "0s", "wait between a sale and the request (90s, 15m, 2h, 3d)", false,
+     [](Config& c, const std::string& v) { return set_duration(c.policy.request_delay, v); }},
+    {"COOLDOWN", "30d", "at most one request per customer in this window", false,
+     [](Config& c, const std::string& v) { return set_duration(c.policy.cooldown, v); }},
+    {"REMINDER_AFTER", "24h", "one reminder if the customer has not answered; 0 disables", false,
+     [](Config& c, const std::string& v) { return set_duration(c.policy.reminder_after, v); }},
+    {"QUIET_HOURS", "21:00-09:00", "no sends in this local window (HH:MM-HH:MM); empty disables",
+     true,
+     [](Config& c, const std::string& v) -> Status {
+       auto q = core::parse_quiet_hours(v);
+       if (!q) return q.error();
+       c.policy.quiet_hours = *q;
+       return core::ok_status();
+     }},
+    {"TIMEZONE", "UTC", "IANA time zone for quiet hours, e.g. Europe/Berlin", false,
+     [](Config& c, const std::string& v) -> Status {
+       auto tz = core::TimeZone::find(v);
+       if (!tz) return tz.error();
+       c.policy.time_zone = *tz;
+       return core::ok_status();
+     }},
+    {"LOG_FORMAT", "json", "log lines on stdout: json (one object per line) or text", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_one_of(v, {"json", "text"}, "a log format"); !s) return s;
+       c.log_format = v;
+       return core::ok_status();
+     }},
+    {"LOG_LEVEL", "info", "trace, debug, info, warn, error, critical or off", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_one_of(v, {"trace", "debug", "info", "warn", "error", "critical", "off"},
+                                 "a log level");
+           !s) {
+         return s;
+       }
+       c.log_level = v;
+       return core::ok_status();
+     }},
+}};
+
+// "TELEGRAM_BOT_TOKEN" -> "--telegram-bot-token".
+std::string flag_of(const char* name) {
+  std::string flag = "--";
+  for (const char* p = name; *p != '\0'; ++p) {
+    flag += *p == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
+  }
+  return flag;
+}
+
+const Variable* variable_for_flag(const std::string& flag) {
+  for (const Variable& v : kVariables) {
+    if (flag_of(v.name) == flag) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+core::Result<core::Duration> parse_duration(const std::string& text) {
+  const std::string form = " (use a number with s, m, h or d, e.g. 90s, 2h, 3d)";
+  if (text == "0") return core::Duration{0};
+  if (text.empty()) return Error{"an empty value is not a duration" + form};
+  if (text[0] == '-') return Error{quoted(text) + " is negative" + form};
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || text.size() > digits + 1) {
+    return Error{quoted(text) + " is not a duration" + form};
+  }
+  if (text.size() == digits) return Error{quoted(text) + " has no unit" + form};
+  int64_t unit_ms = 0;
+  switch (text.back()) {
+    case 's':
+      unit_ms = 1000;
+      break;
+    case 'm':
+      unit_ms = 60 * 1000;
+      break;
+    case 'h':
+      unit_ms = 60 * 60 * 1000;
+      break;
+    case 'd':
+      unit_ms = 24 * 60 * 60 * 1000;
+      break;
+    default:
+      return Error{quoted(text) + " is not a duration" + form};
+  }
+  // Capped so that time arithmetic on it can never overflow.
+  constexpr int64_t kMaxMs = int64_t{36500} * 24 * 60 * 60 * 1000;
+  int64_t count = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, count);
+  if (ec != std::errc() || count > kMaxMs / unit_ms) {
+    return Error{quoted(text) + " is too long (at most 36500d, about 100 years)"};
+  }
+  return core::Duration{count * unit_ms};
+}
+
+core::Result<Config> load(int argc, const char* const* argv,
+                          const std::function<const char*(const char*)>& getenv) {
+  // Variable name -> (value, where it came from: the variable or the flag).
+  std::map<std::string, std::pair<std::string, std::string>> values;
+  for (const Variable& v : kVariables) {
+    const char* value = getenv ? getenv(v.name) : std::getenv(v.name);
+    if (value != nullptr) values[v.name] = {value, v.name};
+  }
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i] != nullptr ? argv[i] : "";
+    if (arg == "--help" || arg == "-h") continue;  // the caller prints usage()
+    if (!starts_with(arg, "--")) {
+      return Error{"unexpected argument " + quoted(arg) +
+                   " (flags look like --port 9000 or "
+                   "--port=9000; see --help)"};
+    }
+    const auto eq = arg.find('=');
+    const std::string flag = arg.substr(0, eq);
+    const Variable* var = variable_for_flag(flag);
+    if (var == nullptr) return Error{"unknown flag " + flag + " (see --help)"};
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < argc && argv[i + 1] != nullptr && !starts_with(argv[i + 1], "--")) {
+      value = argv[++i];
+    } else {
+      return Error{flag + " needs a value (" + flag + " VALUE or " + flag + "=VALUE)"};
+    }
+    values[var->name] = {value, flag};
+  }
+
+  Config config;
+  std::string errors;
+  for (const Variable& v : kVariables) {
+    const auto it = values.find(v.name);
+    if (it == values.end()) continue;
+    const auto& [value, source] = it->second;
+    if (value.empty() && !v.empty_is_meaningful) continue;
+    if (auto s = v.apply(config, value); !s) {
+      if (!errors.empty()) errors += '\n';
+      errors += source + ": " + s.error().message;
+    }
+  }
+  if (!errors.empty()) return Error{errors};
+  return config;
+}
+
+std::string usage() {
+  std::string out =
+      "Usage: reviewbot [--flag VALUE | --flag=VALUE]...\n"
+      "\n"
+      "Collects customer reviews over Telegram. Every setting is an environment variable;\n"
+      "the flag of the same name (lower case, dashes) overrides it. An empty variable counts\n"
+      "as unset, except QUIET_HOURS, where empty disables quiet hours.\n"
+      "\n";
+  for (const Variable& v : kVariables) {
+    std::string line = "  " + flag_of(v.name) + ", " + v.name;
+    line += std::string(line.size() < 53 ? 53 - line.size() : 1, ' ');
+    line += *v.default_text != '\0' ? std::string("default: ") + v.default_text : "no default";
+    out += line + "\n      " + v.meaning + "\n";
+  }
+  out += "  --help, -h\n      print this text and exit\n";
+  return out;
+}
+
+std::string Config::sqlite_path() const {
+  constexpr std::string_view kScheme = "sqlite://";
+  if (!starts_with(database_url, kScheme)) return "";
+  return database_url.substr(kScheme.size());
+}
+
+}  // namespace reviewbot::config

@@ -1,0 +1,82 @@
+// Internals shared by the sqlite_*.cpp files of SqliteStore: a connection with its cache
+// of prepared statements, row mapping, and the snapshot/decision SQL. Not thread-safe: the
+// caller holds the SqliteStore mutex that guards the connection. Functions here throw
+// (SQLite::Exception, std::runtime_error); SqliteStore catches at its public boundary.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "reviewbot/core/engine.h"
+#include "reviewbot/core/events.h"
+#include "reviewbot/core/types.h"
+
+namespace reviewbot::store::sqlite_detail {
+
+// A prepared statement on loan from the cache: bindings cleared on loan, reset when the
+// loan ends, so no statement keeps a read transaction open between calls.
+class Stmt {
+ public:
+  explicit Stmt(SQLite::Statement& statement) : s_(&statement) {}
+  ~Stmt() { s_->tryReset(); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  SQLite::Statement& operator*() { return *s_; }
+  SQLite::Statement* operator->() { return s_; }
+
+ private:
+  SQLite::Statement* s_;
+};
+
+class Connection {
+ public:
+  explicit Connection(SQLite::Database db) : db_(std::move(db)) {}
+
+  SQLite::Database& db() { return db_; }
+  // The cached statement for `sql`, prepared on first use.
+  Stmt stmt(const std::string& sql);
+
+ private:
+  SQLite::Database db_;
+  // Declared after db_ so statements are finalized before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+// Binding helpers: nullopt binds NULL.
+void bind_time(SQLite::Statement& s, int index, core::Time t);
+void bind_opt(SQLite::Statement& s, int index, const std::optional<int64_t>& v);
+void bind_opt(SQLite::Statement& s, int index, const std::optional<std::string>& v);
+void bind_opt(SQLite::Statement& s, int index, const std::optional<core::Time>& v);
+
+std::optional<int64_t> column_opt_int64(SQLite::Statement& s, int index);
+std::optional<std::string> column_opt_text(SQLite::Statement& s, int index);
+
+// Stored names of triggers ("transaction.completed", "thank_you").
+core::Trigger trigger_from_string(const std::string& s);  // throws on an unknown name
+
+// SELECT lists matching read_customer / read_conversation (columns from 0), qualified
+// with the given table alias ("" for none).
+std::string customer_columns(const std::string& alias);
+std::string conversation_columns(const std::string& alias);
+core::Customer read_customer(SQLite::Statement& s);
+core::Conversation read_conversation(SQLite::Statement& s);
+
+// pending_events payloads.
+std::string event_to_json(const core::TransactionEvent& event);
+core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed
+
+// Loads the Snapshot for `lookup` (see core::Snapshot for the rules).
+core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup);
+
+// Writes `decision` (made on `snapshot`) inside the caller's transaction, stamping
+// bookkeeping columns with `now`. Throws on any failure; the caller rolls back.
+void apply_decision(Connection& c, const core::Decision& decision, const core::Snapshot& snapshot,
+                    core::Time now);
+
+}  // namespace reviewbot::store::sqlite_detail

@@ -1,0 +1,178 @@
+// SqliteStore's outbox: claiming due rows in per-chat order and recording delivery results.
+#include <SQLiteCpp/Transaction.h>
+
+#include "reviewbot/store/sqlite_store.h"
+#include "sqlite_detail.h"
+
+namespace reviewbot::store {
+
+using sqlite_detail::Stmt;
+
+namespace {
+
+// True for a pending row `o` that heads its chat: no row of the chat is in flight and none
+// pending comes before it in (due_at, id) order. Callback answers (chat 0) always qualify.
+constexpr const char* kHeadsItsChat =
+    "(o.chat_id = 0 OR ("
+    " NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id AND f.claimed = 1)"
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending'"
+    "   AND p.chat_id = o.chat_id"
+    "   AND (p.due_at < o.due_at OR (p.due_at = o.due_at AND p.id < o.id)))))";
+
+void mark_broken(sqlite_detail::Connection& c, int64_t id, const std::string& why) {
+  Stmt s = c.stmt("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?");
+  s->bind(1, why);
+  s->bind(2, static_cast<int64_t>(id));
+  s->exec();
+}
+
+}  // namespace
+
+core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int limit) {
+  std::vector<OutboxRow> rows;
+  if (limit <= 0) return rows;
+  auto [c, lock] = writer();
+  try {
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<std::pair<int64_t, std::string>> broken;
+    {
+      Stmt s = c.stmt(std::string("SELECT o.id, o.kind, o.payload, o.conversation_id, o.due_at, "
+                                  "o.attempts FROM outbox o "
+                                  "WHERE o.status = 'pending' AND o.claimed = 0 "
+                                  "AND o.due_at <= ?1 AND o.next_attempt_at <= ?1 AND ") +
+                      kHeadsItsChat + " ORDER BY o.due_at, o.id LIMIT ?2");
+      sqlite_detail::bind_time(*s, 1, now);
+      s->bind(2, limit);
+      while (s->executeStep()) {
+        const int64_t id = s->getColumn(0).getInt64();
+        const std::string kind_name = s->getColumn(1).getString();
+        auto kind = core::message_kind_from_string(kind_name);
+        auto body = core::message_body_from_json(s->getColumn(2).getString());
+        if (!kind || !body) {
+          broken.emplace_back(id, !kind ? "unknown kind " + kind_name : "malformed payload");
+          continue;
+        }
+        rows.push_back(
+            OutboxRow{id, *kind, std::move(*body), sqlite_detail::column_opt_int64(*s, 3),
+                      core::from_millis(s->getColumn(4).getInt64()), s->getColumn(5).getInt()});
+      }
+    }
+    // A row that can never be sent is failed, so it does not block its chat forever.
+    for (const auto& [id, why] : broken) mark_broken(c, id, why);
+    for (const auto& row : rows) {
+      Stmt s = c.stmt("UPDATE outbox SET claimed = 1 WHERE id = ?");
+      s->bind(1, static_cast<int64_t>(row.id));
+      s->exec();
+    }
+    tx.commit();
+    return rows;
+  } catch (const std::exception& e) {
+    return core::Error{std::string("claiming due outbox rows failed: ") + e.what()};
+  }
+}
+
+core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& outcome,
+                                   core::Time now) {
+  auto [c, lock] = writer();
+  try {
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    std::string kind;
+    int64_t chat_id = 0;
+    std::optional<int64_t> conversation_id;
+    {
+      Stmt s = c.stmt("SELECT kind, chat_id, conversation_id FROM outbox WHERE id = ?");
+      s->bind(1, static_cast<int64_t>(outbox_id));
+      if (!s->executeStep()) {
+        return core::Error{"outbox row " + std::to_string(outbox_id) + " not found"};
+      }
+      kind = s->getColumn(0).getString();
+      chat_id = s->getColumn(1).getInt64();
+      conversation_id = sqlite_detail::column_opt_int64(*s, 2);
+    }
+    switch (outcome.status) {
+      case DeliveryOutcome::Status::kSent: {
+        Stmt s = c.stmt(
+            "UPDATE outbox SET status = 'sent', claimed = 0, attempts = attempts + 1, "
+            "sent_at = ?, platform_message_id = ? WHERE id = ?");
+        sqlite_detail::bind_time(*s, 1, now);
+        sqlite_detail::bind_opt(*s, 2, outcome.message_id);
+        s->bind(3, static_cast<int64_t>(outbox_id));
+        s->exec();
+        if (kind == core::to_string(core::MessageKind::kRequest) && outcome.message_id &&
+            conversation_id) {
+          Stmt u = c.stmt(
+              "UPDATE conversations SET request_message_id = ?, updated_at = ? WHERE id = ?");
+          u->bind(1, static_cast<int64_t>(*outcome.message_id));
+          sqlite_detail::bind_time(*u, 2, now);
+          u->bind(3, static_cast<int64_t>(*conversation_id));
+          u->exec();
+        }
+        break;
+      }
+      case DeliveryOutcome::Status::kRetry: {
+        Stmt s = c.stmt(
+            "UPDATE outbox SET claimed = 0, attempts = attempts + 1, next_attempt_at = ?, "
+            "last_error = ? WHERE id = ?");
+        sqlite_detail::bind_time(*s, 1, outcome.retry_at);
+        s->bind(2, outcome.reason);
+        s->bind(3, static_cast<int64_t>(outbox_id));
+        s->exec();
+        break;
+      }
+      case DeliveryOutcome::Status::kFailed:
+      case DeliveryOutcome::Status::kUnreachable: {
+        Stmt s = c.stmt(
+            "UPDATE outbox SET claimed = 0, attempts = attempts + 1, last_error = ?, "
+            "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE id = ?");
+        s->bind(1, outcome.reason);
+        s->bind(2, static_cast<int64_t>(outbox_id));
+        s->exec();
+        if (outcome.status == DeliveryOutcome::Status::kUnreachable && chat_id != 0) {
+          Stmt u = c.stmt("UPDATE customers SET unreachable = 1, updated_at = ? WHERE chat_id = ?");
+          sqlite_detail::bind_time(*u, 1, now);
+          u->bind(2, static_cast<int64_t>(chat_id));
+          u->exec();
+          Stmt x = c.stmt(
+              "UPDATE outbox SET status = 'cancelled' "
+              "WHERE chat_id = ? AND status = 'pending' AND id <> ?");
+          x->bind(1, static_cast<int64_t>(chat_id));
+          x->bind(2, static_cast<int64_t>(outbox_id));
+          x->exec();
+        }
+        break;
+      }
+    }
+    tx.commit();
+    return core::ok_status();
+  } catch (const std::exception& e) {
+    return core::Error{"completing outbox row " + std::to_string(outbox_id) +
+                       " failed: " + e.what()};
+  }
+}
+
+core::Status SqliteStore::release_claims() {
+  auto [c, lock] = writer();
+  try {
+    Stmt s = c.stmt("UPDATE outbox SET claimed = 0 WHERE claimed = 1");
+    s->exec();
+    return core::ok_status();
+  } catch (const std::exception& e) {
+    return core::Error{std::string("releasing outbox claims failed: ") + e.what()};
+  }
+}
+
+std::optional<core::Time> SqliteStore::next_due() {
+  auto [c, lock] = writer();
+  try {
+    Stmt s = c.stmt(std::string("SELECT MIN(MAX(o.due_at, o.next_attempt_at)) FROM outbox o "
+                                "WHERE o.status = 'pending' AND o.claimed = 0 AND ") +
+                    kHeadsItsChat);
+    if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
+    return core::from_millis(s->getColumn(0).getInt64());
+  } catch (const std::exception&) {
+    // Wake the caller now: its claim_due reports the error.
+    return now();
+  }
+}
+
+}  // namespace reviewbot::store

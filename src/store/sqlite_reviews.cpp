@@ -1,0 +1,106 @@
+// SqliteStore's admin reads: reviews (rated conversations) and stats.
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+
+#include "reviewbot/store/sqlite_store.h"
+#include "sqlite_detail.h"
+
+namespace reviewbot::store {
+
+using sqlite_detail::Stmt;
+
+core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
+  const int limit = std::clamp(filter.limit, 1, 500);
+  // Only the filters in use are in the SQL, so each combination gets its own cached plan.
+  std::string sql =
+      "SELECT c.id, c.rating, c.comment, COALESCE(NULLIF(c.chat_id, 0), cu.chat_id), "
+      "cu.external_id, cu.name, c.trigger_type, c.transaction_id, c.template_name, c.variant, "
+      "c.locale, c.requested_at, COALESCE(c.answered_at, c.requested_at) "
+      "FROM conversations c JOIN customers cu ON cu.id = c.customer_id "
+      "WHERE c.rating IS NOT NULL";
+  if (filter.rating) sql += " AND c.rating = :rating";
+  if (filter.since) sql += " AND c.answered_at >= :since";
+  if (filter.until) sql += " AND c.answered_at < :until";
+  if (filter.after_id) sql += " AND c.id < :after";
+  sql += " ORDER BY c.id DESC LIMIT :limit";
+
+  auto [c, lock] = reader();
+  try {
+    Stmt s = c.stmt(sql);
+    if (filter.rating) s->bind(":rating", *filter.rating);
+    if (filter.since) s->bind(":since", static_cast<int64_t>(core::to_millis(*filter.since)));
+    if (filter.until) s->bind(":until", static_cast<int64_t>(core::to_millis(*filter.until)));
+    if (filter.after_id) s->bind(":after", static_cast<int64_t>(*filter.after_id));
+    s->bind(":limit", limit + 1);  // one more tells whether there is a next page
+
+    ReviewPage page;
+    while (s->executeStep()) {
+      if (static_cast<int>(page.reviews.size()) == limit) {
+        page.next_cursor = page.reviews.back().id;
+        break;
+      }
+      core::Review r;
+      r.id = s->getColumn(0).getInt64();
+      r.rating = s->getColumn(1).getInt();
+      r.comment = sqlite_detail::column_opt_text(*s, 2);
+      r.chat_id = sqlite_detail::column_opt_int64(*s, 3);
+      r.external_id = sqlite_detail::column_opt_text(*s, 4);
+      r.customer_name = s->getColumn(5).getString();
+      r.trigger = sqlite_detail::trigger_from_string(s->getColumn(6).getString());
+      r.transaction_id = sqlite_detail::column_opt_text(*s, 7);
+      r.template_name = s->getColumn(8).getString();
+      r.variant = s->getColumn(9).getString();
+      r.locale = s->getColumn(10).getString();
+      r.requested_at = core::from_millis(s->getColumn(11).getInt64());
+      r.answered_at = core::from_millis(s->getColumn(12).getInt64());
+      page.reviews.push_back(std::move(r));
+    }
+    return page;
+  } catch (const std::exception& e) {
+    return core::Error{std::string("listing reviews failed: ") + e.what()};
+  }
+}
+
+core::Result<core::Stats> SqliteStore::stats() {
+  auto [c, lock] = reader();
+  try {
+    // One read transaction, so the numbers agree with each other.
+    SQLite::Transaction tx(c.db());
+    core::Stats stats;
+    {
+      Stmt s = c.stmt(
+          "SELECT COUNT(DISTINCT conversation_id) FROM outbox "
+          "WHERE kind = 'request' AND status = 'sent'");
+      s->executeStep();
+      stats.requests_sent = s->getColumn(0).getInt64();
+    }
+    {
+      Stmt s = c.stmt(
+          "SELECT rating, COUNT(*) FROM conversations WHERE rating IS NOT NULL GROUP BY rating");
+      int64_t sum = 0;
+      while (s->executeStep()) {
+        const int rating = s->getColumn(0).getInt();
+        const int64_t count = s->getColumn(1).getInt64();
+        if (rating < 1 || rating > 5) continue;
+        stats.distribution[rating - 1] = count;
+        stats.responses += count;
+        sum += rating * count;
+      }
+      if (stats.responses > 0) {
+        stats.average_rating = static_cast<double>(sum) / static_cast<double>(stats.responses);
+      }
+    }
+    if (stats.requests_sent > 0) {
+      // A fraction 0–1 even if a rating arrived for a request not recorded as sent.
+      stats.response_rate = std::min(
+          1.0, static_cast<double>(stats.responses) / static_cast<double>(stats.requests_sent));
+    }
+    tx.commit();
+    return stats;
+  } catch (const std::exception& e) {
+    return core::Error{std::string("computing stats failed: ") + e.what()};
+  }
+}
+
+}  // namespace reviewbot::store

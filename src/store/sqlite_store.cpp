@@ -1,0 +1,170 @@
+// SqliteStore: opening, pragmas, migrations and the one-transaction process().
+#include "reviewbot/store/sqlite_store.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <charconv>
+#include <stdexcept>
+
+#include "reviewbot/store/migrations.h"
+#include "sqlite_detail.h"
+
+namespace reviewbot::store {
+
+using sqlite_detail::Connection;
+using sqlite_detail::Stmt;
+
+namespace {
+
+bool is_in_memory(const std::string& path) {
+  return path == ":memory:" || path.find("mode=memory") != std::string::npos ||
+         path.rfind("file::memory:", 0) == 0;
+}
+
+// The outcome names of core::to_string(Outcome::Status), kept here so the events table
+// does not depend on the engine library.
+const char* outcome_name(core::Outcome::Status s) {
+  switch (s) {
+    case core::Outcome::Status::kScheduled:
+      return "scheduled";
+    case core::Outcome::Status::kPendingLink:
+      return "pending_link";
+    case core::Outcome::Status::kSkipped:
+      return "skipped";
+    case core::Outcome::Status::kCancelled:
+      return "cancelled";
+    case core::Outcome::Status::kNothingToCancel:
+      return "nothing_to_cancel";
+    case core::Outcome::Status::kHandled:
+      return "handled";
+    case core::Outcome::Status::kIgnored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+int64_t update_id_of(const InboundKey& key) {
+  int64_t id = 0;
+  const char* end = key.id.data() + key.id.size();
+  auto [ptr, ec] = std::from_chars(key.id.data(), end, id);
+  if (ec != std::errc() || ptr != end || key.id.empty()) {
+    throw std::runtime_error("telegram update key is not a decimal integer: " + key.id);
+  }
+  return id;
+}
+
+bool seen(Connection& c, const InboundKey& key) {
+  if (key.source == InboundKey::Source::kTelegramUpdate) {
+    Stmt s = c.stmt("SELECT 1 FROM processed_updates WHERE update_id = ?");
+    s->bind(1, update_id_of(key));
+    return s->executeStep();
+  }
+  Stmt s = c.stmt("SELECT 1 FROM events WHERE id = ?");
+  s->bind(1, key.id);
+  return s->executeStep();
+}
+
+void record_key(Connection& c, const InboundKey& key, const core::Outcome& outcome,
+                core::Time now) {
+  if (key.source == InboundKey::Source::kTelegramUpdate) {
+    Stmt s = c.stmt("INSERT INTO processed_updates (update_id, received_at) VALUES (?, ?)");
+    s->bind(1, update_id_of(key));
+    sqlite_detail::bind_time(*s, 2, now);
+    s->exec();
+    return;
+  }
+  Stmt s = c.stmt("INSERT INTO events (id, outcome, reason, received_at) VALUES (?, ?, ?, ?)");
+  s->bind(1, key.id);
+  s->bind(2, outcome_name(outcome.status));
+  s->bind(3, outcome.reason);
+  sqlite_detail::bind_time(*s, 4, now);
+  s->exec();
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                             SqliteOptions options) {
+  const core::SystemClock system_clock;
+  const core::Clock& clock = options.clock ? *options.clock : system_clock;
+  const bool in_memory = is_in_memory(path);
+  std::unique_ptr<Connection> writer, reader;
+  try {
+    writer = std::make_unique<Connection>(
+        SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+                         options.busy_timeout_ms));
+    SQLite::Database& db = writer->db();
+    if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
+    db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+  } catch (const std::exception& e) {
+    return core::Error{"cannot open database " + path + ": " + e.what()};
+  }
+  if (auto migrated = migrate(writer->db(), embedded_migrations(), clock.now()); !migrated) {
+    return core::Error{path + ": " + migrated.error().message};
+  }
+  if (!in_memory) {
+    try {
+      reader = std::make_unique<Connection>(SQLite::Database(
+          path, SQLite::OPEN_READONLY | SQLite::OPEN_URI, options.busy_timeout_ms));
+    } catch (const std::exception& e) {
+      return core::Error{"cannot open a read connection to " + path + ": " + e.what()};
+    }
+  }
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(writer), std::move(reader), options.clock));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
+                         const core::Clock* clock)
+    : clock_(clock ? clock : &system_clock_),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteStore::Locked SqliteStore::writer() { return Locked{*writer_, std::unique_lock(write_mu_)}; }
+
+SqliteStore::Locked SqliteStore::reader() {
+  if (reader_) return Locked{*reader_, std::unique_lock(read_mu_)};
+  return writer();
+}
+
+ProcessResult SqliteStore::process(
+    const InboundKey& key, const core::Lookup& lookup,
+    const std::function<core::Decision(const core::Snapshot&)>& decide) {
+  ProcessResult result;
+  auto [c, lock] = writer();
+  try {
+    const core::Time stamp = now();
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    if (seen(c, key)) {
+      result.status = ProcessResult::Status::kDuplicate;
+      return result;  // tx rolls back; nothing was written
+    }
+    const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, lookup);
+    core::Decision decision = decide(snapshot);
+    sqlite_detail::apply_decision(c, decision, snapshot, stamp);
+    record_key(c, key, decision.outcome, stamp);
+    tx.commit();
+    result.status = ProcessResult::Status::kApplied;
+    result.outcome = std::move(decision.outcome);
+  } catch (const std::exception& e) {
+    result.status = ProcessResult::Status::kUnavailable;
+    result.error = e.what();
+  }
+  return result;
+}
+
+bool SqliteStore::ping() {
+  try {
+    auto [c, lock] = reader();
+    Stmt s = c.stmt("SELECT 1");
+    return s->executeStep() && s->getColumn(0).getInt() == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace reviewbot::store

@@ -1,0 +1,113 @@
+#include "integration/fake_bot_api.h"
+
+#include <stdexcept>
+
+namespace reviewbot::testing {
+
+using nlohmann::json;
+
+FakeBotApi::FakeBotApi(std::string token) : token_(std::move(token)) {
+  server_.set_tcp_nodelay(true);
+  server_.Post(R"(/bot([^/]+)/(\w+))",
+               [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+  port_ = server_.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("fake Bot API could not bind");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+FakeBotApi::~FakeBotApi() {
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void FakeBotApi::block_chat(int64_t chat_id) {
+  std::lock_guard lock(mu_);
+  blocked_.insert(chat_id);
+}
+
+void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
+  const std::string token = req.matches[1];
+  const std::string method = req.matches[2];
+  res.set_header("Content-Type", "application/json");
+  if (token != token_) {
+    res.status = 401;
+    res.body = R"({"ok":false,"error_code":401,"description":"Unauthorized"})";
+    return;
+  }
+  json params = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+  if (params.is_discarded()) params = json::object();
+
+  std::lock_guard lock(mu_);
+  calls_.push_back({method, params});
+  changed_.notify_all();
+
+  if (params.contains("chat_id") && params["chat_id"].is_number_integer() &&
+      blocked_.count(params["chat_id"].get<int64_t>())) {
+    res.status = 403;
+    res.body = R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+    return;
+  }
+  json result = true;
+  if (method == "getMe") {
+    result = {{"id", 123456}, {"is_bot", true}, {"first_name", "Review"},
+              {"username", "test_review_bot"}};
+  } else if (method == "sendMessage") {
+    result = {{"message_id", next_message_id_++},
+              {"chat", {{"id", params.value("chat_id", int64_t{0})}}},
+              {"text", params.value("text", "")}};
+  } else if (method == "editMessageText" || method == "editMessageReplyMarkup") {
+    result = {{"message_id", params.value("message_id", int64_t{0})}};
+  } else if (method == "getUpdates") {
+    result = json::array();
+  }
+  res.body = json{{"ok", true}, {"result", result}}.dump();
+}
+
+std::vector<ApiCall> FakeBotApi::calls() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+std::vector<ApiCall> FakeBotApi::calls(const std::string& method) const {
+  std::vector<ApiCall> out;
+  for (auto& c : calls()) {
+    if (c.method == method) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<ApiCall> FakeBotApi::messages_to(int64_t chat_id) const {
+  std::vector<ApiCall> out;
+  for (auto& c : calls("sendMessage")) {
+    if (c.params.value("chat_id", int64_t{0}) == chat_id) out.push_back(c);
+  }
+  return out;
+}
+
+bool FakeBotApi::wait_for(const std::function<bool(const std::vector<ApiCall>&)>& pred,
+                          std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, timeout, [&] { return pred(calls_); });
+}
+
+std::vector<ApiCall> FakeBotApi::wait_for_messages(int64_t chat_id, std::size_t n,
+                                                   std::chrono::milliseconds timeout) const {
+  wait_for(
+      [&](const std::vector<ApiCall>& calls) {
+        std::size_t count = 0;
+        for (auto& c : calls) {
+          if (c.method == "sendMessage" && c.params.value("chat_id", int64_t{0}) == chat_id) {
+            ++count;
+          }
+        }
+        return count >= n;
+      },
+      timeout);
+  return messages_to(chat_id);
+}
+
+}  // namespace reviewbot::testing

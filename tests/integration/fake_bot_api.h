@@ -1,0 +1,67 @@
+// A Telegram Bot API stand-in for integration tests: an httplib server on 127.0.0.1 that
+// answers /bot<token>/<method> like Telegram, records every call, and can be told to fail
+// a chat (403 as if the customer blocked the bot). Thread-safe: the server thread records,
+// the test thread reads and waits.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace reviewbot::testing {
+
+struct ApiCall {
+  std::string method;
+  nlohmann::json params;
+};
+
+class FakeBotApi {
+ public:
+  explicit FakeBotApi(std::string token = "123456:TEST-token");
+  ~FakeBotApi();
+  FakeBotApi(const FakeBotApi&) = delete;
+  FakeBotApi& operator=(const FakeBotApi&) = delete;
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& token() const { return token_; }
+
+  // Every later call for this chat answers 403 "bot was blocked by the user".
+  void block_chat(int64_t chat_id);
+
+  std::vector<ApiCall> calls() const;
+  std::vector<ApiCall> calls(const std::string& method) const;
+  // sendMessage calls to one chat, in order.
+  std::vector<ApiCall> messages_to(int64_t chat_id) const;
+
+  // Waits until pred(calls()) holds or the deadline passes; returns whether it held.
+  bool wait_for(const std::function<bool(const std::vector<ApiCall>&)>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  // Waits until at least n sendMessage calls went to chat_id; returns them.
+  std::vector<ApiCall> wait_for_messages(int64_t chat_id, std::size_t n,
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+ private:
+  void handle(const httplib::Request& req, httplib::Response& res);
+
+  std::string token_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+
+  mutable std::mutex mu_;  // guards everything below
+  mutable std::condition_variable changed_;
+  std::vector<ApiCall> calls_;
+  std::set<int64_t> blocked_;
+  int64_t next_message_id_ = 100;
+};
+
+}  // namespace reviewbot::testing

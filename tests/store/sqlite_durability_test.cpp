@@ -1,0 +1,84 @@
+#include <atomic>
+#include <thread>
+
+#include "sqlite_test_util.h"
+
+using namespace reviewbot;
+using namespace reviewbot::testing;
+
+TEST_CASE("a reopened database file keeps committed state", "[store][durability]") {
+  TempDb db;
+  {
+    auto s = open_store(db.path());
+    REQUIRE(apply(*s, event_key("evt-1"), request_decision(1001)).status ==
+            store::ProcessResult::Status::kApplied);
+    auto rows = s->claim_due(at(0), 10);
+    REQUIRE(rows.ok());
+    REQUIRE(rows->size() == 1);  // claimed when the process "crashes"
+  }
+  CHECK(query_text(db.path(), "PRAGMA journal_mode") == "wal");
+
+  auto s = open_store(db.path());
+  SECTION("the dedup key survives") {
+    CHECK(apply(*s, event_key("evt-1"), request_decision(1001)).status ==
+          store::ProcessResult::Status::kDuplicate);
+  }
+  SECTION("state and outbox survive; released claims go out again") {
+    CHECK(peek(*s, {1001, {}, {}, {}}).customer);
+    CHECK(s->claim_due(at(0), 10)->empty());
+    REQUIRE(s->release_claims().ok());
+    CHECK(s->claim_due(at(0), 10)->size() == 1);
+  }
+}
+
+TEST_CASE("an in-memory store works on one connection", "[store][durability]") {
+  auto opened = store::SqliteStore::open(":memory:");
+  REQUIRE(opened.ok());
+  auto& s = *opened.value();
+  CHECK(s.ping());
+  REQUIRE(apply(s, event_key("evt-1"), request_decision(1001)).status ==
+          store::ProcessResult::Status::kApplied);
+  CHECK(s.claim_due(at(0), 10)->size() == 1);
+  CHECK(s.stats()->requests_sent == 0);
+  CHECK(s.list_reviews({})->reviews.empty());
+}
+
+TEST_CASE("opening an unusable path is an error, not an exception", "[store][durability]") {
+  auto opened = store::SqliteStore::open("/nonexistent-dir/reviewbot.db");
+  REQUIRE_FALSE(opened.ok());
+  CHECK_THAT(opened.error().message, Catch::Contains("/nonexistent-dir/reviewbot.db"));
+}
+
+TEST_CASE("concurrent writers and admin readers each see whole transactions",
+          "[store][durability]") {
+  TempDb db;
+  auto s = open_store(db.path());
+  constexpr int kThreads = 4, kPerThread = 25;
+  std::atomic<bool> torn{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const core::ChatId chat = 1000 * (t + 1) + i;
+        core::Decision d = request_decision(chat);
+        d.conversation->rating = 4;
+        d.conversation->answered_at = at(1);
+        if (apply(*s, event_key(std::to_string(chat)), d).status !=
+            store::ProcessResult::Status::kApplied) {
+          torn = true;
+        }
+      }
+    });
+  }
+  std::thread reader([&] {
+    for (int i = 0; i < 50; ++i) {
+      auto stats = s->stats();
+      if (!stats.ok() || stats->distribution[3] != stats->responses) torn = true;
+    }
+  });
+  for (auto& w : writers) w.join();
+  reader.join();
+  CHECK_FALSE(torn);
+  CHECK(s->stats()->responses == kThreads * kPerThread);
+  CHECK(s->list_reviews({{}, {}, {}, 500, {}})->reviews.size() == kThreads * kPerThread);
+}
