@@ -5,11 +5,12 @@
 namespace reviewbot::http {
 
 ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
-                                           const core::Clock& clock, ReadinessFn readiness) {
+                                           const core::Clock& clock, ReadinessFn readiness,
+                                           std::function<void()> after_commit) {
   return ServerDependencies{
       store,
       clock,
-      accept_through(intake),
+      accept_through(intake, std::move(after_commit)),
       [](std::string_view json) { return platform::telegram::parse_update(json); },
       [](const std::string& secret, const std::string& external_id) {
         return core::make_start_parameter(secret, external_id);

@@ -1,15 +1,11 @@
 #include "reviewbot/http/server.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
@@ -20,6 +16,7 @@
 #include "reviewbot/http/admin_guard.h"
 #include "reviewbot/http/events_handler.h"
 #include "reviewbot/http/request_id.h"
+#include "sockets.h"
 
 namespace reviewbot::http {
 namespace {
@@ -96,35 +93,6 @@ BodyStatus read_body(const Request& req, Response& res, const httplib::ContentRe
   }
   if (too_large || res.status == 413) return BodyStatus::kTooLarge;
   return ok ? BodyStatus::kOk : BodyStatus::kUnreadable;
-}
-
-// Shuts the read side of every accepted connection on `port`, so threads idling in
-// keep-alive wake up and close instead of waiting out the keep-alive timeout. A handler
-// that is running still writes its response.
-void shutdown_connections(int port) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    int fd = -1;
-    try {
-      fd = std::stoi(entry.path().filename().string());
-    } catch (const std::exception&) {
-      continue;
-    }
-    struct stat st {};
-    if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof local, peer_len = sizeof peer;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
-    int local_port = -1;
-    if (local.ss_family == AF_INET) {
-      local_port = ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
-    } else if (local.ss_family == AF_INET6) {
-      local_port = ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
-    }
-    if (local_port != port) continue;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
-    ::shutdown(fd, SHUT_RD);
-  }
 }
 
 // Text for the statuses httplib produces on its own.

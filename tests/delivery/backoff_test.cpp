@@ -14,7 +14,7 @@ TEST_CASE("backoff doubles from 1 s up to a 5 min cap", "[backoff]") {
   CHECK(delivery::backoff_ceiling(p, 1000) == core::Duration{300'000});
 }
 
-TEST_CASE("full jitter spreads delays over [0, ceiling)", "[backoff]") {
+TEST_CASE("full jitter spreads delays between zero and the ceiling", "[backoff]") {
   const BackoffPolicy p;
   CHECK(delivery::backoff_delay(p, 3, 0.0) == core::Duration{0});
   CHECK(delivery::backoff_delay(p, 3, 0.5) == core::Duration{2000});

@@ -176,7 +176,7 @@ TEST_CASE("a refused keyboard is resent at once without it", "[dispatcher]") {
   }
 }
 
-TEST_CASE("403 marks the chat unreachable; other refusals fail with a reason", "[dispatcher]") {
+TEST_CASE("403 marks the chat unreachable and other refusals fail with a reason", "[dispatcher]") {
   Harness h;
   h.client->script({answer(Kind::kForbidden, 403, "bot was blocked by the user"),
                     answer(Kind::kRejected, 400, "chat not found")});

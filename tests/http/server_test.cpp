@@ -116,6 +116,30 @@ TEST_CASE("the webhook answers per the documented status codes", "[server][webho
       CHECK(next->status == 200);
     }
   }
+  SECTION("an oversized chunked body → 413 without buffering it all") {
+    const std::string piece(16 * 1024, 'x');
+    auto res = c.Post(
+        "/webhook/telegram", kWebhookHeaders,
+        [&, sent = 0](size_t, httplib::DataSink& sink) mutable {
+          if (sent++ < 8) {
+            sink.write(piece.data(), piece.size());
+          } else {
+            sink.done();
+          }
+          return true;
+        },
+        "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    CHECK(h.store.process_calls().empty());
+  }
+  SECTION("a gzipped body is limited after decompression") {
+    c.set_compress(true);
+    const std::string big = R"({"update_id":1,"pad":")" + std::string(200 * 1024, 'x') + "\"}";
+    auto res = c.Post("/webhook/telegram", kWebhookHeaders, big, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 413);
+  }
   SECTION("malformed JSON → 400") {
     auto res = c.Post("/webhook/telegram", kWebhookHeaders, "{not json", "application/json");
     REQUIRE(res);
@@ -426,6 +450,7 @@ TEST_CASE("start fails when the port is taken, and stop does not wait for idle c
 
   // A kept-alive connection sits idle; stop() must not wait out the 65 s keep-alive.
   auto c = h.client();
+  c.set_keep_alive(true);
   REQUIRE(c.Get("/healthz"));
   const auto before = std::chrono::steady_clock::now();
   h.server->stop();

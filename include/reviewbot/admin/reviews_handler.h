@@ -26,6 +26,8 @@ struct ReviewQuery {
 // Parameters: rating (1–5), since / until (RFC 3339; until exclusive), limit (1–500,
 // default 50), cursor (a next_cursor from an earlier page), format (json | csv).
 // Repeated parameters use the first value. The error's field names the parameter.
+// For CSV the same filters apply, but every matching review is exported (all pages)
+// unless limit is given, which then caps the rows; cursor starts the export.
 http::FieldResult<ReviewQuery> parse_review_query(
     const std::multimap<std::string, std::string>& params, std::string_view accept_header);
 

@@ -1,7 +1,9 @@
 // HttpServer serves reviewbot's HTTP API (DESIGN.md "HTTP endpoints") on cpp-httplib:
 // webhook, events, links, reviews, stats, health. Routes are thin adapters around the
 // plain functions in *_handler.h; every response is JSON (CSV for exports) and carries an
-// X-Request-Id; one log line per request, never with tokens or bodies.
+// X-Request-Id; one log line per request, never with tokens or bodies. JSON is sent as
+// "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has no switch
+// for that); CSV exports are gzipped when the client asks.
 // start()/stop() from one owning thread; handlers run on the server's thread pool.
 #pragma once
 
@@ -51,9 +53,11 @@ struct ServerDependencies {
   ReadinessFn readiness;                     // empty: ready
 };
 
-// The production wiring: Intake, the Telegram update parser and core links.
+// The production wiring: Intake (then `after_commit`, e.g. Dispatcher::notify), the
+// Telegram update parser and core links.
 ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
-                                           const core::Clock& clock, ReadinessFn readiness);
+                                           const core::Clock& clock, ReadinessFn readiness,
+                                           std::function<void()> after_commit = {});
 
 class HttpServer {
  public:
