@@ -5,31 +5,6 @@
 #include "reviewbot/http/event_parser.h"
 
 namespace reviewbot::http {
-namespace {
-
-// The public status names of DESIGN.md (kept here so the API does not change if the
-// engine's internal names do).
-const char* status_name(core::Outcome::Status s) {
-  switch (s) {
-    case core::Outcome::Status::kScheduled:
-      return "scheduled";
-    case core::Outcome::Status::kPendingLink:
-      return "pending_link";
-    case core::Outcome::Status::kSkipped:
-      return "skipped";
-    case core::Outcome::Status::kCancelled:
-      return "cancelled";
-    case core::Outcome::Status::kNothingToCancel:
-      return "nothing_to_cancel";
-    case core::Outcome::Status::kHandled:
-      return "handled";
-    case core::Outcome::Status::kIgnored:
-      return "ignored";
-  }
-  return "unknown";
-}
-
-}  // namespace
 
 Reply event_reply(const store::ProcessResult& result) {
   using Status = store::ProcessResult::Status;
@@ -44,7 +19,7 @@ Reply event_reply(const store::ProcessResult& result) {
   const auto outcome = result.outcome.status;
   const bool final = outcome == core::Outcome::Status::kCancelled ||
                      outcome == core::Outcome::Status::kNothingToCancel;
-  nlohmann::json body = {{"status", status_name(outcome)}};
+  nlohmann::json body = {{"status", core::to_string(outcome)}};
   if (!result.outcome.reason.empty() || outcome == core::Outcome::Status::kSkipped) {
     body["reason"] = result.outcome.reason;
   }

@@ -22,28 +22,6 @@ bool is_in_memory(const std::string& path) {
          path.rfind("file::memory:", 0) == 0;
 }
 
-// The outcome names of core::to_string(Outcome::Status), kept here so the events table
-// does not depend on the engine library.
-const char* outcome_name(core::Outcome::Status s) {
-  switch (s) {
-    case core::Outcome::Status::kScheduled:
-      return "scheduled";
-    case core::Outcome::Status::kPendingLink:
-      return "pending_link";
-    case core::Outcome::Status::kSkipped:
-      return "skipped";
-    case core::Outcome::Status::kCancelled:
-      return "cancelled";
-    case core::Outcome::Status::kNothingToCancel:
-      return "nothing_to_cancel";
-    case core::Outcome::Status::kHandled:
-      return "handled";
-    case core::Outcome::Status::kIgnored:
-      return "ignored";
-  }
-  return "unknown";
-}
-
 int64_t update_id_of(const InboundKey& key) {
   int64_t id = 0;
   const char* end = key.id.data() + key.id.size();
@@ -76,7 +54,7 @@ void record_key(Connection& c, const InboundKey& key, const core::Outcome& outco
   }
   Stmt s = c.stmt("INSERT INTO events (id, outcome, reason, received_at) VALUES (?, ?, ?, ?)");
   s->bind(1, key.id);
-  s->bind(2, outcome_name(outcome.status));
+  s->bind(2, core::to_string(outcome.status));
   s->bind(3, outcome.reason);
   sqlite_detail::bind_time(*s, 4, now);
   s->exec();
