@@ -48,7 +48,7 @@ ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env) {
   std::map<std::string, std::string> full = {
       {"PORT", "0"},
       {"DATABASE_URL", "sqlite://" + dir_ + "/reviewbot.db"},
-      {"TEMPLATES_DIR", env_or("REVIEWBOT_TEMPLATES_DIR", "templates")},
+      {"TEMPLATES_DIR", env_or("REVIEWBOT_TEMPLATES_DIR", REVIEWBOT_DEFAULT_TEMPLATES_DIR)},
       {"LOG_FORMAT", "json"},
       {"LOG_LEVEL", "debug"},
       {"QUIET_HOURS", ""},
@@ -61,7 +61,7 @@ ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env) {
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  const std::string bin = env_or("REVIEWBOT_BIN", "reviewbot");
+  const std::string bin = env_or("REVIEWBOT_BIN", REVIEWBOT_DEFAULT_BIN);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
