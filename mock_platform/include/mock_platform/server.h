@@ -37,6 +37,8 @@ class MockServer {
   bool run();
   // Thread-safe and idempotent.
   void stop();
+  // True once run() accepts connections.
+  bool running() const { return server_.is_running(); }
 
  private:
   void install_routes();
