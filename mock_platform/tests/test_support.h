@@ -73,11 +73,12 @@ class TestServer {
   // A Bot API call with a JSON body.
   Reply call(const std::string& method, const Json& params = Json::object(),
              const std::string& token = "123:test") {
-    return to_reply(
-        client_->Post("/bot" + token + "/" + method, params.dump(), "application/json"));
+    const auto body = params.is_null() ? std::string("{}") : params.dump();
+    return to_reply(client_->Post("/bot" + token + "/" + method, body, "application/json"));
   }
   Reply post(const std::string& path, const Json& body = Json::object()) {
-    return to_reply(client_->Post(path, body.dump(), "application/json"));
+    return to_reply(
+        client_->Post(path, body.is_null() ? std::string("{}") : body.dump(), "application/json"));
   }
   Reply get(const std::string& path) { return to_reply(client_->Get(path)); }
   Reply del(const std::string& path) { return to_reply(client_->Delete(path)); }
