@@ -5,12 +5,21 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
+#include <chrono>
+#include <future>
 #include <iostream>
 #include <thread>
 
 #include "mock_platform/options.h"
 #include "mock_platform/server.h"
+
+namespace {
+
+// How long a stop may wait for idle keep-alive connections before the process just exits
+// (httplib only notices a stop on those after its keep-alive timeout).
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace mock_platform;
@@ -33,7 +42,8 @@ int main(int argc, char** argv) {
   // Many worker threads: keep glibc from trimming per-thread arenas on every request.
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
 
-  // Signals are taken by one thread with sigwait; every other thread blocks them.
+  // Only this thread takes SIGINT/SIGTERM (with sigwait); every thread started below
+  // inherits the blocked mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -49,17 +59,20 @@ int main(int argc, char** argv) {
   }
   spdlog::info(nlohmann::json{{"msg", "listening"}, {"port", *port}}.dump());
 
-  std::atomic<bool> signalled{false};
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    signalled = true;
-    server.stop();
+  auto served = std::async(std::launch::async, [&] {
+    const bool ok = server.run();
+    // Wake the sigwait below if the server ended on its own.
+    kill(getpid(), SIGTERM);
+    return ok;
   });
-  const bool ok = server.run();
-  if (!signalled) pthread_kill(signal_thread.native_handle(), SIGTERM);
-  signal_thread.join();
+  int sig = 0;
+  sigwait(&signals, &sig);
   server.stop();
+  if (served.wait_for(kShutdownGrace) != std::future_status::ready) {
+    spdlog::info(R"({"msg":"stopped","idle_connections_dropped":true})");
+    std::_Exit(0);
+  }
+  const bool ok = served.get();
   spdlog::info(R"({"msg":"stopped"})");
-  return ok || signalled ? 0 : 1;
+  return ok ? 0 : 1;
 }

@@ -44,6 +44,7 @@ Usage: mock_platform [flags]
   --token T             accept only this bot token (others get 401); default: any token
   --bot-username NAME   getMe username (default reviewbot_demo_bot)
   --threads N           HTTP worker threads (default 128)
+  --keep-alive-seconds N  how long an idle client connection stays open (default 30)
   --webhook-timeout-ms N  per-attempt webhook timeout (default 10000)
   --backoff-initial-ms N  first webhook retry delay (default 100, doubling)
   --backoff-max-ms N      cap of the webhook retry delay (default 5000)
@@ -98,6 +99,8 @@ Result<Options> parse_options(const std::vector<std::string>& args, const char* 
       o.bot_username = value;
     } else if (flag == "--threads") {
       st = parse_int(flag, value, 1, 4096, o.threads);
+    } else if (flag == "--keep-alive-seconds") {
+      st = parse_int(flag, value, 0, 3600, o.keep_alive_seconds);
     } else if (flag == "--webhook-timeout-ms") {
       std::int64_t ms = 0;
       st = parse_int(flag, value, 1, 600000, ms);

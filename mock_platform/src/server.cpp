@@ -48,7 +48,7 @@ MockServer::MockServer(const Options& options)
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_tcp_nodelay(true);
   server_.set_keep_alive_max_count(1000000);
-  server_.set_keep_alive_timeout(30);
+  server_.set_keep_alive_timeout(options_.keep_alive_seconds);
   server_.set_payload_max_length(kMaxPayloadBytes);
   server_.set_socket_options([this](socket_t fd) {
     int yes = 1;

@@ -50,6 +50,7 @@ class TestServer {
   explicit TestServer(Options options = {}) {
     options.port = 0;
     options.threads = 16;
+    options.keep_alive_seconds = 1;
     options.delivery.backoff_initial = 20ms;
     options.delivery.backoff_max = 200ms;
     options.delivery.timeout = 2000ms;
@@ -63,6 +64,7 @@ class TestServer {
     client_->set_read_timeout(10, 0);
   }
   ~TestServer() {
+    client_.reset();  // an idle keep-alive connection would hold the server's shutdown
     server_->stop();
     thread_.join();
   }
@@ -111,6 +113,7 @@ class WebhookReceiver {
 
   explicit WebhookReceiver(Responder responder = nullptr) : responder_(std::move(responder)) {
     server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
+    server_.set_keep_alive_timeout(1);  // the simulator's idle connections must not hold stop()
     server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
       Hit hit{Json::parse(req.body, nullptr, false),
               req.get_header_value("X-Telegram-Bot-Api-Secret-Token"),

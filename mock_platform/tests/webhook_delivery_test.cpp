@@ -1,5 +1,6 @@
 // Webhook delivery over loopback: secret header, retries, Retry-After, per-chat order and
-// the max_connections bound.
+// the max_connections bound. Each receiver is declared before its server so the server, and
+// its keep-alive connections to the receiver, go first.
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
@@ -19,8 +20,8 @@ std::string text_of(const WebhookReceiver::Hit& hit) {
 }  // namespace
 
 TEST_CASE("the webhook receives each update with the secret token header", "[webhook]") {
-  TestServer server;
   WebhookReceiver hook;
+  TestServer server;
   const auto user = server.create_user();
   REQUIRE(
       server.call("setWebhook", {{"url", hook.url()}, {"secret_token", "s3cr3t-Token_1"}}).status ==
@@ -42,8 +43,8 @@ TEST_CASE("the webhook receives each update with the secret token header", "[web
 }
 
 TEST_CASE("updates queued before setWebhook are delivered once it is set", "[webhook]") {
-  TestServer server;
   WebhookReceiver hook;
+  TestServer server;
   const auto user = server.create_user();
   server.user_says(user, "one");
   server.user_says(user, "two");
@@ -63,10 +64,10 @@ TEST_CASE("updates queued before setWebhook are delivered once it is set", "[web
 }
 
 TEST_CASE("a 500 from the webhook is retried and recorded as the last error", "[webhook]") {
-  TestServer server;
   WebhookReceiver hook([](const WebhookReceiver::Hit&, int nth) {
     return std::pair<int, httplib::Headers>{nth == 1 ? 500 : 200, {}};
   });
+  TestServer server;
   const auto user = server.create_user();
   server.call("setWebhook", {{"url", hook.url()}});
   server.user_says(user, "hello");
@@ -84,11 +85,11 @@ TEST_CASE("a 500 from the webhook is retried and recorded as the last error", "[
 }
 
 TEST_CASE("a Retry-After answer delays the redelivery", "[webhook]") {
-  TestServer server;  // backoff is capped at 200 ms here, so a 1 s gap means Retry-After won
   WebhookReceiver hook([](const WebhookReceiver::Hit&, int nth) {
     if (nth == 1) return std::pair<int, httplib::Headers>{429, {{"Retry-After", "1"}}};
     return std::pair<int, httplib::Headers>{200, {}};
   });
+  TestServer server;  // backoff is capped at 200 ms here, so a 1 s gap means Retry-After won
   const auto user = server.create_user();
   server.call("setWebhook", {{"url", hook.url()}});
   server.user_says(user, "hello");
@@ -101,7 +102,6 @@ TEST_CASE("a Retry-After answer delays the redelivery", "[webhook]") {
 }
 
 TEST_CASE("a chat's updates arrive in order while other chats go on", "[webhook]") {
-  TestServer server;
   std::atomic<bool> b_done{false};
   // "a1" fails until chat B's last update arrived: B must not wait behind A's retries.
   WebhookReceiver hook([&](const WebhookReceiver::Hit& hit, int) {
@@ -109,6 +109,7 @@ TEST_CASE("a chat's updates arrive in order while other chats go on", "[webhook]
     const bool fail = text_of(hit) == "a1" && !b_done;
     return std::pair<int, httplib::Headers>{fail ? 503 : 200, {}};
   });
+  TestServer server;
   const auto a = server.create_user("A");
   const auto b = server.create_user("B");
   server.call("setWebhook", {{"url", hook.url()}, {"max_connections", 10}});
@@ -130,7 +131,6 @@ TEST_CASE("a chat's updates arrive in order while other chats go on", "[webhook]
 }
 
 TEST_CASE("no more than max_connections deliveries are in flight", "[webhook]") {
-  TestServer server;
   std::mutex mu;
   std::condition_variable cv;
   int in_flight = 0;
@@ -143,6 +143,7 @@ TEST_CASE("no more than max_connections deliveries are in flight", "[webhook]") 
     --in_flight;
     return std::pair<int, httplib::Headers>{200, {}};
   });
+  TestServer server;
   server.call("setWebhook", {{"url", hook.url()}, {"max_connections", 2}});
   for (int i = 0; i < 5; ++i) server.user_says(server.create_user(), "hi");
 
@@ -178,8 +179,8 @@ TEST_CASE("an unreachable webhook records a connection error and keeps the updat
 }
 
 TEST_CASE("allowed_updates filters what is delivered", "[webhook]") {
-  TestServer server;
   WebhookReceiver hook;
+  TestServer server;
   const auto user = server.create_user();
   server.call("setWebhook", {{"url", hook.url()}, {"allowed_updates", {"my_chat_member"}}});
   CHECK(server.user_says(user, "ignored").body["update_id"].is_null());

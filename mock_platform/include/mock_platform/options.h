@@ -19,11 +19,12 @@ struct Options {
   std::optional<std::string> token;                 // --token: the only token accepted
   std::string bot_username = "reviewbot_demo_bot";  // --bot-username
   int threads = 128;                                // --threads: HTTP worker threads
-  DeliveryOptions delivery;                         // --webhook-timeout-ms, --backoff-*-ms
-  int max_poll_seconds = 50;                        // --max-poll-seconds: getUpdates timeout cap
-  std::vector<FaultRule> faults;                    // --fault JSON (repeatable)
-  std::uint64_t seed = 42;                          // --seed: fault randomness
-  bool help = false;                                // --help
+  int keep_alive_seconds = 30;    // --keep-alive-seconds: how long an idle connection stays
+  DeliveryOptions delivery;       // --webhook-timeout-ms, --backoff-*-ms
+  int max_poll_seconds = 50;      // --max-poll-seconds: getUpdates timeout cap
+  std::vector<FaultRule> faults;  // --fault JSON (repeatable)
+  std::uint64_t seed = 42;        // --seed: fault randomness
+  bool help = false;              // --help
 };
 
 // Parses `args` (without the program name). `mock_port_env` is MOCK_PORT or null; a flag
