@@ -122,15 +122,15 @@ void MockServer::install_routes() {
   server_.Get("/_mock/users", [this, reply](const httplib::Request&, httplib::Response& res) {
     reply(res, control_.list_users());
   });
-  server_.Post(R"(/_mock/users/(\d+)/messages)",
+  server_.Post(R"(/_mock/users/(\d{1,18})/messages)",
                [this, reply](const httplib::Request& req, httplib::Response& res) {
                  reply(res, control_.user_message(path_id(req, 1), req.body));
                });
-  server_.Post(R"(/_mock/users/(\d+)/press)",
+  server_.Post(R"(/_mock/users/(\d{1,18})/press)",
                [this, reply](const httplib::Request& req, httplib::Response& res) {
                  reply(res, control_.press(path_id(req, 1), req.body));
                });
-  server_.Post(R"(/_mock/users/(\d+)/(block|unblock))",
+  server_.Post(R"(/_mock/users/(\d{1,18})/(block|unblock))",
                [this, reply](const httplib::Request& req, httplib::Response& res) {
                  reply(res, control_.set_blocked(path_id(req, 1), req.matches[2] == "block"));
                });
@@ -146,7 +146,7 @@ void MockServer::install_routes() {
                [this, reply](const httplib::Request& req, httplib::Response& res) {
                  reply(res, control_.business_message(req.matches[1].str(), req.body));
                });
-  server_.Get(R"(/_mock/chats/(-?\d+))",
+  server_.Get(R"(/_mock/chats/(-?\d{1,18}))",
               [this, reply](const httplib::Request& req, httplib::Response& res) {
                 reply(res, control_.chat(path_id(req, 1)));
               });

@@ -1,8 +1,7 @@
-// The simulated Telegram world of one bot: customers, their chats with the bot, messages
-// both ways, callback queries and business connections. Bot API calls (already parsed and
-// checked for form by BotApi) and customer actions (from the control API) both change it,
-// and customer actions queue updates. Thread-safe: one mutex guards all state; updates are
-// pushed under it so update order matches event order.
+// The simulated Telegram world of one bot: customers, their chats, messages both ways,
+// callback queries and business connections. BotApi (checked Bot API calls) and ControlApi
+// (customer actions, which queue updates) both change it. Thread-safe: one mutex guards all
+// state, and updates are queued under it so update order matches event order.
 #pragma once
 
 #include <cstdint>
