@@ -1,0 +1,45 @@
+#include "mock_platform/options.h"
+
+#include <catch2/catch.hpp>
+
+using mock_platform::parse_options;
+
+TEST_CASE("options default to port 8081 on loopback, any token", "[options]") {
+  auto o = parse_options({}, nullptr);
+  REQUIRE(o.ok());
+  CHECK(o->port == 8081);
+  CHECK(o->host == "127.0.0.1");
+  CHECK_FALSE(o->token);
+  CHECK(o->bot_username == "reviewbot_demo_bot");
+}
+
+TEST_CASE("MOCK_PORT sets the port and --port overrides it", "[options]") {
+  CHECK(parse_options({}, "9000")->port == 9000);
+  CHECK(parse_options({"--port", "0"}, "9000")->port == 0);
+  CHECK(parse_options({"--port=9100"}, nullptr)->port == 9100);
+}
+
+TEST_CASE("flags fill every option", "[options]") {
+  auto o =
+      parse_options({"--token", "42:abc", "--bot-username", "shop_bot", "--host", "0.0.0.0",
+                     "--threads", "8", "--webhook-timeout-ms", "500", "--backoff-initial-ms", "10",
+                     "--backoff-max-ms", "100", "--fault", R"({"status":500,"count":1})"},
+                    nullptr);
+  REQUIRE(o.ok());
+  CHECK(*o->token == "42:abc");
+  CHECK(o->bot_username == "shop_bot");
+  CHECK(o->host == "0.0.0.0");
+  CHECK(o->threads == 8);
+  CHECK(o->delivery.timeout.count() == 500);
+  CHECK(o->faults.size() == 1);
+  CHECK(mock_platform::token_bot_id("42:abc") == 42);
+}
+
+TEST_CASE("bad option values name the flag or variable", "[options]") {
+  CHECK(parse_options({"--port", "x"}, nullptr).error().description.find("--port") == 0);
+  CHECK(parse_options({}, "70000").error().description.find("MOCK_PORT") == 0);
+  CHECK(parse_options({"--bogus", "1"}, nullptr).error().description.find("unknown flag") == 0);
+  CHECK_FALSE(parse_options({"--port"}, nullptr).ok());
+  CHECK_FALSE(parse_options({"--fault", "{"}, nullptr).ok());
+  CHECK(parse_options({"--help"}, nullptr)->help);
+}
