@@ -7,10 +7,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr MessageKind kAllKinds[] = {
-    MessageKind::kRequest,       MessageKind::kReminder,  MessageKind::kRatingAck,
-    MessageKind::kCommentPrompt, MessageKind::kThankYou,  MessageKind::kOwnerAlert,
-    MessageKind::kCallbackAnswer, MessageKind::kNotice};
+constexpr MessageKind kAllKinds[] = {MessageKind::kRequest,        MessageKind::kReminder,
+                                     MessageKind::kRatingAck,      MessageKind::kCommentPrompt,
+                                     MessageKind::kThankYou,       MessageKind::kOwnerAlert,
+                                     MessageKind::kCallbackAnswer, MessageKind::kNotice};
 
 json keyboard_to_json(const Keyboard& keyboard) {
   json rows = json::array();
@@ -98,14 +98,18 @@ std::string to_json(const MessageBody& body) {
     if (!m->keyboard.empty()) j["keyboard"] = keyboard_to_json(m->keyboard);
     put_connection(j, m->business_connection_id);
   } else if (const auto* e = std::get_if<EditText>(&body)) {
-    j = {{"type", "edit_text"}, {"chat_id", e->chat_id}, {"message_id", e->message_id},
-         {"text", e->text},     {"html", e->html}};
+    j = {{"type", "edit_text"},
+         {"chat_id", e->chat_id},
+         {"message_id", e->message_id},
+         {"text", e->text},
+         {"html", e->html}};
     put_connection(j, e->business_connection_id);
   } else if (const auto* r = std::get_if<RemoveKeyboard>(&body)) {
     j = {{"type", "remove_keyboard"}, {"chat_id", r->chat_id}, {"message_id", r->message_id}};
     put_connection(j, r->business_connection_id);
   } else if (const auto* a = std::get_if<AnswerCallback>(&body)) {
-    j = {{"type", "answer_callback"}, {"callback_query_id", a->callback_query_id},
+    j = {{"type", "answer_callback"},
+         {"callback_query_id", a->callback_query_id},
          {"text", a->text}};
   }
   return j.dump();
@@ -116,8 +120,11 @@ std::optional<MessageBody> message_body_from_json(const std::string& text) {
     const json j = json::parse(text);
     const std::string type = j.at("type").get<std::string>();
     if (type == "send_text") {
-      SendText m{j.at("chat_id").get<ChatId>(), j.at("text").get<std::string>(),
-                 j.value("html", true), {}, get_connection(j)};
+      SendText m{j.at("chat_id").get<ChatId>(),
+                 j.at("text").get<std::string>(),
+                 j.value("html", true),
+                 {},
+                 get_connection(j)};
       if (auto it = j.find("keyboard"); it != j.end()) m.keyboard = keyboard_from_json(*it);
       return m;
     }

@@ -8,7 +8,9 @@ using namespace reviewbot::core;
 
 TEST_CASE("an outbox payload survives a round trip through JSON", "[messages]") {
   SECTION("a request with a keyboard and a business connection") {
-    SendText m{-1001234567890123, "How was <b>it</b>?", true,
+    SendText m{-1001234567890123,
+               "How was <b>it</b>?",
+               true,
                {{{"1", "rate:1", ""}, {"5", "rate:5", ""}}, {{"Review", "", "https://x.test"}}},
                std::string("bc-1")};
     auto back = message_body_from_json(to_json(m));

@@ -1,6 +1,6 @@
-// Starts the real reviewbot executable (REVIEWBOT_BIN, default: the one built here) on 127.0.0.1 with a fresh SQLite
-// database in a temporary directory, waits until it logs the port it listens on, and
-// stops it (SIGTERM, then SIGKILL after a deadline) on destruction. Not thread-safe.
+// Starts the real reviewbot executable (REVIEWBOT_BIN, default: the one built here) on 127.0.0.1
+// with a fresh SQLite database in a temporary directory, waits until it logs the port it listens
+// on, and stops it (SIGTERM, then SIGKILL after a deadline) on destruction. Not thread-safe.
 #pragma once
 
 #include <httplib.h>

@@ -15,22 +15,22 @@
 namespace reviewbot::config {
 
 struct Config {
-  int port = 8080;                                 // PORT (0 = any free port)
-  std::string database_url = "sqlite://reviewbot.db";  // DATABASE_URL
-  std::string telegram_bot_token;                  // TELEGRAM_BOT_TOKEN
+  int port = 8080;                                            // PORT (0 = any free port)
+  std::string database_url = "sqlite://reviewbot.db";         // DATABASE_URL
+  std::string telegram_bot_token;                             // TELEGRAM_BOT_TOKEN
   std::string telegram_api_url = "https://api.telegram.org";  // TELEGRAM_API_URL
-  std::string telegram_webhook_secret;             // TELEGRAM_WEBHOOK_SECRET
-  std::string public_url;                          // PUBLIC_URL
+  std::string telegram_webhook_secret;                        // TELEGRAM_WEBHOOK_SECRET
+  std::string public_url;                                     // PUBLIC_URL
   enum class UpdatesMode { kWebhook, kPolling } updates_mode = UpdatesMode::kWebhook;
-  std::string admin_token;                         // ADMIN_TOKEN
-  std::string events_secret;                       // EVENTS_SECRET
-  std::string templates_dir = "./templates";       // TEMPLATES_DIR
-  std::string business_name;                       // BUSINESS_NAME
-  std::string review_url;                          // REVIEW_URL
-  std::optional<int64_t> owner_chat_id;            // OWNER_CHAT_ID
+  std::string admin_token;                    // ADMIN_TOKEN
+  std::string events_secret;                  // EVENTS_SECRET
+  std::string templates_dir = "./templates";  // TEMPLATES_DIR
+  std::string business_name;                  // BUSINESS_NAME
+  std::string review_url;                     // REVIEW_URL
+  std::optional<int64_t> owner_chat_id;       // OWNER_CHAT_ID
   core::Policy policy;  // REQUEST_DELAY, COOLDOWN, REMINDER_AFTER, QUIET_HOURS, TIMEZONE
-  std::string log_format = "json";                 // LOG_FORMAT: json | text
-  std::string log_level = "info";                  // LOG_LEVEL: trace..critical, off
+  std::string log_format = "json";  // LOG_FORMAT: json | text
+  std::string log_level = "info";   // LOG_LEVEL: trace..critical, off
 
   // Derived from database_url.
   std::string sqlite_path() const;  // "" when not a sqlite:// URL

@@ -46,13 +46,13 @@ struct Snapshot {
 // The answer for POST /v1/events (and a log line for every event).
 struct Outcome {
   enum class Status {
-    kScheduled,       // a request was created (maybe due later)
-    kPendingLink,     // waiting for the customer to link their external id
-    kSkipped,         // policy said no; reason says why
-    kCancelled,       // refund/cancel closed an unanswered request
+    kScheduled,    // a request was created (maybe due later)
+    kPendingLink,  // waiting for the customer to link their external id
+    kSkipped,      // policy said no; reason says why
+    kCancelled,    // refund/cancel closed an unanswered request
     kNothingToCancel,
-    kHandled,         // a chat update changed something
-    kIgnored,         // a chat update needed nothing
+    kHandled,  // a chat update changed something
+    kIgnored,  // a chat update needed nothing
   };
   Status status = Status::kIgnored;
   // For kSkipped: "opted_out" | "unreachable" | "cooldown" | "conversation_open" |
@@ -63,8 +63,8 @@ const char* to_string(Outcome::Status s);  // "scheduled", "pending_link", ...
 
 // Pending outbox rows to cancel (applied before new messages are inserted).
 struct Cancellation {
-  int64_t conversation_id = 0;      // 0 = none; never refers to a conversation created now
-  std::vector<MessageKind> kinds;   // empty = every pending row of the conversation
+  int64_t conversation_id = 0;     // 0 = none; never refers to a conversation created now
+  std::vector<MessageKind> kinds;  // empty = every pending row of the conversation
 };
 
 struct Decision {
@@ -77,8 +77,8 @@ struct Decision {
   std::vector<Cancellation> cancellations;
   std::vector<OutgoingMessage> messages;  // conversation_id 0 = the one inserted above
   std::optional<BusinessConnection> business_connection;  // upsert
-  std::optional<TransactionEvent> park;                    // wait for a link
-  std::vector<std::string> unparked_event_ids;             // pending events now consumed
+  std::optional<TransactionEvent> park;                   // wait for a link
+  std::vector<std::string> unparked_event_ids;            // pending events now consumed
 };
 
 // Settings the rules read besides Policy.

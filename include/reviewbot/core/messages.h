@@ -22,14 +22,14 @@ using Keyboard = std::vector<std::vector<Button>>;  // rows of buttons
 
 // Why a message exists. Cancellation and bookkeeping key on it; strings are stored.
 enum class MessageKind {
-  kRequest,          // the 1–5 question
-  kReminder,         // one nudge if unanswered
-  kRatingAck,        // edit of the request showing the chosen rating, keyboard removed
-  kCommentPrompt,    // "anything to add?" with Skip
-  kThankYou,         // after comment/skip, with REVIEW_URL
-  kOwnerAlert,       // rating ≤ 2, to OWNER_CHAT_ID
-  kCallbackAnswer,   // answerCallbackQuery
-  kNotice,           // opt-out/opt-in confirmations and other one-off replies
+  kRequest,         // the 1–5 question
+  kReminder,        // one nudge if unanswered
+  kRatingAck,       // edit of the request showing the chosen rating, keyboard removed
+  kCommentPrompt,   // "anything to add?" with Skip
+  kThankYou,        // after comment/skip, with REVIEW_URL
+  kOwnerAlert,      // rating ≤ 2, to OWNER_CHAT_ID
+  kCallbackAnswer,  // answerCallbackQuery
+  kNotice,          // opt-out/opt-in confirmations and other one-off replies
 };
 const char* to_string(MessageKind k);  // "request", "reminder", ...
 std::optional<MessageKind> message_kind_from_string(const std::string& s);

@@ -20,15 +20,15 @@ namespace reviewbot::core {
 // all of them. A request template is any name listed in the manifest's "requests".
 namespace message {
 inline constexpr const char* kReminder = "reminder";
-inline constexpr const char* kRatingAck = "rating_ack";          // request after rating
+inline constexpr const char* kRatingAck = "rating_ack";  // request after rating
 inline constexpr const char* kCommentPrompt = "comment_prompt";
 inline constexpr const char* kSkipButton = "skip_button";
 inline constexpr const char* kThankYou = "thank_you";
-inline constexpr const char* kReviewButton = "review_button";   // label of REVIEW_URL button
+inline constexpr const char* kReviewButton = "review_button";  // label of REVIEW_URL button
 inline constexpr const char* kOwnerAlert = "owner_alert";
 inline constexpr const char* kOptedOut = "opted_out";
 inline constexpr const char* kOptedIn = "opted_in";
-inline constexpr const char* kClosed = "closed";                // stale button pressed
+inline constexpr const char* kClosed = "closed";                      // stale button pressed
 inline constexpr const char* kTypedRatingHint = "typed_rating_hint";  // keyboard fallback
 }  // namespace message
 
@@ -55,9 +55,9 @@ struct RenderVars {
   std::optional<double> amount;
   std::string currency;
   std::string transaction_id;
-  std::optional<int> rating;     // {{rating}}, {{stars}} ("★★★☆☆")
+  std::optional<int> rating;  // {{rating}}, {{stars}} ("★★★☆☆")
   std::optional<std::string> comment;
-  std::string review_url;        // {{#review_url}}…{{/review_url}} hides when empty
+  std::string review_url;  // {{#review_url}}…{{/review_url}} hides when empty
 };
 
 class TemplateSet {
@@ -73,7 +73,8 @@ class TemplateSet {
   TemplateSet() = default;
   // sources: locale -> (file stem -> mustache text); stems are message names, request
   // names, or "<name>.<variant>".
-  TemplateSet(std::vector<Rule> rules, std::map<std::string, std::map<std::string, std::string>> sources)
+  TemplateSet(std::vector<Rule> rules,
+              std::map<std::string, std::map<std::string, std::string>> sources)
       : rules_(std::move(rules)), sources_(std::move(sources)) {}
 
   // First rule matching trigger, category and amount; nullopt when none matches.

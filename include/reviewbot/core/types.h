@@ -28,16 +28,16 @@ const char* to_string(Trigger t);  // "transaction.completed" | "thank_you"
 
 // A person the business may ask for a review, identified by chat and/or external id.
 struct Customer {
-  int64_t id = 0;                        // store-assigned; 0 means "not stored yet"
-  std::optional<ChatId> chat_id;         // known once the customer wrote or was linked
+  int64_t id = 0;                          // store-assigned; 0 means "not stored yet"
+  std::optional<ChatId> chat_id;           // known once the customer wrote or was linked
   std::optional<std::string> external_id;  // the shop's own customer id (linked via /start)
   std::string name;
-  std::string locale;                    // "en", "ru", ...; empty when unknown
-  bool opted_out = false;                // said /stop; /start clears it
-  bool unreachable = false;              // blocked the bot (kicked or 403)
-  bool started_bot = false;              // wrote to the bot directly (not only via Business)
+  std::string locale;        // "en", "ru", ...; empty when unknown
+  bool opted_out = false;    // said /stop; /start clears it
+  bool unreachable = false;  // blocked the bot (kicked or 403)
+  bool started_bot = false;  // wrote to the bot directly (not only via Business)
   std::optional<std::string> business_connection_id;  // last Business chat seen, if any
-  std::optional<Time> last_request_at;   // for COOLDOWN
+  std::optional<Time> last_request_at;                // for COOLDOWN
 };
 
 enum class ConversationState {

@@ -16,21 +16,21 @@ namespace reviewbot::platform {
 
 struct SendResult {
   enum class Kind {
-    kOk,              // done (also "message is not modified")
-    kRetryAfter,      // 429: wait retry_after
-    kTransient,       // 5xx, or the connection failed before the request was sent
-    kUnknown,         // timed out after sending: it may or may not have arrived
-    kParseEntities,   // 400 can't parse entities: resend as plain text
-    kBadMarkup,       // 400 about the reply markup: resend without the keyboard
-    kForbidden,       // 403: blocked, kicked, deactivated
-    kMigrated,        // the group moved: migrate_to_chat_id
-    kRejected,        // any other 4xx: do not retry
+    kOk,             // done (also "message is not modified")
+    kRetryAfter,     // 429: wait retry_after
+    kTransient,      // 5xx, or the connection failed before the request was sent
+    kUnknown,        // timed out after sending: it may or may not have arrived
+    kParseEntities,  // 400 can't parse entities: resend as plain text
+    kBadMarkup,      // 400 about the reply markup: resend without the keyboard
+    kForbidden,      // 403: blocked, kicked, deactivated
+    kMigrated,       // the group moved: migrate_to_chat_id
+    kRejected,       // any other 4xx: do not retry
   };
   Kind kind = Kind::kOk;
   std::optional<int64_t> message_id;  // for kOk sends
   core::Duration retry_after{0};      // for kRetryAfter
   std::optional<core::ChatId> migrate_to_chat_id;
-  int http_status = 0;  // 0 when no HTTP answer
+  int http_status = 0;      // 0 when no HTTP answer
   std::string description;  // the platform's text or the network error
 };
 const char* to_string(SendResult::Kind k);
@@ -64,8 +64,8 @@ class PlatformClient {
   virtual core::Status set_webhook(const WebhookSettings& settings) = 0;
   virtual core::Status delete_webhook() = 0;
   // Long polls for updates with id >= offset; waits up to timeout_seconds.
-  virtual core::Result<std::vector<RawUpdate>> get_updates(int64_t offset, int timeout_seconds,
-                                                           const std::vector<std::string>& allowed) = 0;
+  virtual core::Result<std::vector<RawUpdate>> get_updates(
+      int64_t offset, int timeout_seconds, const std::vector<std::string>& allowed) = 0;
 };
 
 }  // namespace reviewbot::platform

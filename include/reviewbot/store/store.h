@@ -79,8 +79,9 @@ class Store {
   // Snapshot for `lookup`, call `decide` on it, write the Decision (customer, conversation,
   // cancellations, outbox rows, business connection, parked/unparked events) and the key,
   // and commit. `decide` must be pure; it may be called again if the store retries.
-  virtual ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
-                                const std::function<core::Decision(const core::Snapshot&)>& decide) = 0;
+  virtual ProcessResult process(
+      const InboundKey& key, const core::Lookup& lookup,
+      const std::function<core::Decision(const core::Snapshot&)>& decide) = 0;
 
   // Up to `limit` pending rows due at `now`, oldest first, at most one per chat (the
   // chat's earliest due row, so a chat's messages go out in order), excluding rows
