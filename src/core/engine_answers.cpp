@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "engine_internal.h"
+#include "utf8.h"
 
 namespace reviewbot::core::detail {
 namespace {
@@ -9,10 +10,17 @@ bool alerts_owner(const Ctx& ctx, const Conversation& conv) {
   return ctx.settings.owner_chat_id && conv.rating && *conv.rating <= 2;
 }
 
+// Longest comment quoted in an owner alert: with HTML escaping (up to 6 bytes a character)
+// and the template around it, the alert stays under Telegram's 4096-character limit. The
+// stored review keeps the whole comment.
+constexpr std::size_t kAlertCommentLimit = 1000;
+
 // The owner's alert is always in English: the owner chose the bot, not the customer's language.
 void add_owner_alert(const Ctx& ctx, const Customer& c, const Conversation& conv, Time due,
                      Decision& out) {
-  auto text = render(ctx, message::kOwnerAlert, "en", conversation_vars(ctx, c, conv));
+  RenderVars vars = conversation_vars(ctx, c, conv);
+  if (vars.comment) vars.comment = utf8::truncate(*vars.comment, kAlertCommentLimit);
+  auto text = render(ctx, message::kOwnerAlert, "en", vars);
   if (!text) return;
   out.messages.push_back(
       outgoing(MessageKind::kOwnerAlert,

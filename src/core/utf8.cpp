@@ -91,4 +91,11 @@ std::size_t length(std::string_view text) {
   return n;
 }
 
+std::string truncate(std::string_view text, std::size_t max_code_points) {
+  std::size_t pos = 0;
+  for (std::size_t n = 0; n < max_code_points && pos < text.size(); ++n) next(text, pos);
+  if (pos >= text.size()) return std::string(text);
+  return std::string(text.substr(0, pos)) + "…";
+}
+
 }  // namespace reviewbot::core::utf8

@@ -23,4 +23,7 @@ std::string to_lower(std::string_view text);
 // Number of code points (invalid bytes count one each).
 std::size_t length(std::string_view text);
 
+// The first `max_code_points` code points of text, with "…" appended when it was longer.
+std::string truncate(std::string_view text, std::size_t max_code_points);
+
 }  // namespace reviewbot::core::utf8

@@ -181,6 +181,15 @@ TEST_CASE("a low rating alerts the owner, with the comment once it comes",
     REQUIRE(thanks.keyboard.size() == 1);
     CHECK(thanks.keyboard[0][0].url == kReviewUrl);
   }
+  SECTION("a very long comment is shortened in the alert but stored whole") {
+    const std::string essay(5000, 'x');
+    const auto commented =
+        f.decide(text_from(kChat, essay, 803), after(with(stored_customer()), rated));
+    const std::string alert = text_of(only(commented, Kind::kOwnerAlert)).text;
+    CHECK(alert == "Rating 1 from Ann: [" + std::string(1000, 'x') + "…]");
+    REQUIRE(commented.conversation);
+    CHECK(commented.conversation->comment == essay);
+  }
   SECTION("Skip sends the alert now without a comment") {
     const auto skipped = f.decide(press(kChat, "skip", 600), after(with(stored_customer()), rated));
     CHECK(only(skipped, Kind::kOwnerAlert).due_at == f.now);

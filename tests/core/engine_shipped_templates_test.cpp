@@ -17,10 +17,23 @@ std::string templates_dir() {
       .string();
 }
 
+bool fits_telegram(const std::string& text) { return !text.empty() && text.size() <= 4096; }
+
+// Every text is non-empty and within Telegram's 4096 limit (bytes bound the UTF-16 count
+// from above), and every button's callback_data within Telegram's 64 bytes.
 bool every_message_has_text(const Decision& d) {
   for (const auto& m : d.messages) {
-    if (const auto* send = std::get_if<SendText>(&m.body); send && send->text.empty()) return false;
-    if (const auto* edit = std::get_if<EditText>(&m.body); edit && edit->text.empty()) return false;
+    if (const auto* send = std::get_if<SendText>(&m.body)) {
+      if (!fits_telegram(send->text)) return false;
+      for (const auto& row : send->keyboard) {
+        for (const auto& button : row) {
+          if (button.callback_data.size() > 64 || button.text.empty()) return false;
+        }
+      }
+    }
+    if (const auto* edit = std::get_if<EditText>(&m.body); edit && !fits_telegram(edit->text)) {
+      return false;
+    }
   }
   return true;
 }
