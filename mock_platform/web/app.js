@@ -392,7 +392,7 @@ function renderTranscript(t) {
 function renderNoCustomer() {
   const box = $('messages');
   if (!box.querySelector('.empty')) {
-    box.replaceChildren(h('div', { class: 'empty', text: 'Create a customer or pick one on the left to start chatting with the bot.' }));
+    box.replaceChildren(h('div', { class: 'empty', text: 'Create a customer or pick one to start chatting with the bot.' }));
   }
 }
 
@@ -557,11 +557,14 @@ function start() {
   for (const b of document.querySelectorAll('[data-fault]')) {
     b.addEventListener('click', () => changeFaults('POST', JSON.parse(b.dataset.fault)));
   }
-  const fromHash = /^#user=(\d+)$/.exec(location.hash);
-  loadUsers().then(() => {
-    if (fromHash && state.users.some((u) => u.id === Number(fromHash[1]))) selectUser(Number(fromHash[1]));
+  // #user=<id> selects a customer, so a reload or a shared link keeps the chat.
+  const followHash = () => {
+    const m = /^#user=(\d+)$/.exec(location.hash);
+    if (m && state.users.some((u) => u.id === Number(m[1]))) selectUser(Number(m[1]));
     else renderHeader();
-  });
+  };
+  window.addEventListener('hashchange', followHash);
+  loadUsers().then(followHash);
   loadFaults();
   setInterval(loadUsers, SLOW_POLL_MS);
   setInterval(loadFaults, SLOW_POLL_MS);
