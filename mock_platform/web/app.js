@@ -505,8 +505,7 @@ async function ringUpSale(event) {
 // Faults
 
 function describeFault(f) {
-  const parts = [f.method || 'every method'];
-  if (f.status) parts.push(`→ ${f.status}`);
+  const parts = [f.status ? `${f.method || 'every method'} → ${f.status}` : (f.method || 'every method')];
   if (f.retry_after && f.status === 429) parts.push(`retry after ${f.retry_after} s`);
   if (f.latency_ms) parts.push(`+${f.latency_ms} ms`);
   if (f.hang) parts.push('hang');

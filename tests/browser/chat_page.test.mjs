@@ -16,8 +16,17 @@ let stack = null;
 let context = null;
 let profileDir = null;
 
+// Prints how long each step took, so a slow CI run shows where the time went.
+let last = Date.now();
+function step(name) {
+  const now = Date.now();
+  console.log(`step: ${name} (+${now - last} ms)`);
+  last = now;
+}
+
 before(async () => {
   stack = await startStack();
+  step('mock_platform and reviewbot started');
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reviewbot-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: paths.chromium,
@@ -26,6 +35,7 @@ before(async () => {
     viewport: { width: 1280, height: 800 },
     timeout: 30000,
   });
+  step('chromium started');
 });
 
 after(async () => {
@@ -43,6 +53,7 @@ test('a customer rates a sale 5 stars and comments in the chat page', { timeout:
 
   await page.goto(`${stack.mockUrl}/`);
   assert.equal(await page.title(), 'Chat simulator · mock_platform');
+  step('page loaded');
 
   // Create a customer.
   await page.getByLabel('Name').fill('Ann');
@@ -50,15 +61,18 @@ test('a customer rates a sale 5 stars and comments in the chat page', { timeout:
   await page.getByRole('button', { name: 'Create customer' }).click();
   await page.getByRole('button', { name: 'Chat as Ann' }).waitFor();
   await page.getByText('you are Ann').waitFor();
+  step('customer created');
 
   // The till sends a coffee sale to reviewbot, which asks for a rating.
   await page.getByRole('button', { name: /Till/ }).click();
   await page.locator('#till-result', { hasText: 'reviewbot 202' }).waitFor();
-  const request = page.locator('.msg.bot', { hasText: 'coffee' }).first();
+  const request = page.locator('.msg.bot', { has: page.locator('.keyboard') }).first();
   await request.waitFor();
   assert.equal(await request.locator('.kb-button').count(), 5);
   assert.equal(await request.locator('strong', { hasText: 'Corner Cafe' }).count(), 1,
     'the <b> of the template is rendered as bold');
+
+  step('rating request shown');
 
   // Tap 5 stars: the request is edited in place and a comment prompt with Skip follows.
   await request.getByRole('button', { name: /^5\b/ }).click();
@@ -67,6 +81,7 @@ test('a customer rates a sale 5 stars and comments in the chat page', { timeout:
     'the rated request lost its keyboard');
   assert.match(await page.locator('.msg.bot').first().innerText(), /edited/);
   await page.getByRole('button', { name: 'Skip' }).waitFor();
+  step('rated 5 stars');
 
   // Write a comment: the thank-you arrives with the review link.
   const comment = 'Lovely latte <b>& friendly</b> staff!';
@@ -75,6 +90,7 @@ test('a customer rates a sale 5 stars and comments in the chat page', { timeout:
   await page.locator('.msg.user', { hasText: comment }).waitFor();
   const thanks = page.locator('.msg.bot', { hasText: 'Thank you, Ann!' });
   await thanks.waitFor();
+  step('comment sent, thank-you shown');
   assert.equal(await thanks.getByRole('link', { name: /review/i }).getAttribute('href'),
     'https://example.com/review-us');
 
@@ -97,4 +113,24 @@ test('a customer rates a sale 5 stars and comments in the chat page', { timeout:
   assert.equal(reviews[0].comment, comment);
 
   assert.deepEqual(problems, [], 'no script errors or CSP violations in the page');
+});
+
+test('bot HTML is rendered through the whitelist, never as markup', { timeout: 30000 }, async () => {
+  const page = await context.newPage();
+  await page.goto(`${stack.mockUrl}/`);
+  const render = (html) => page.evaluate((src) => {
+    const box = document.createElement('div');
+    appendTelegramHtml(box, src); // the page's parser (a global of app.js)
+    return box.innerHTML;
+  }, html);
+  assert.equal(await render('<b>bold <i>both</i></b> &lt;b&gt; &amp; &#9733;'),
+    '<strong>bold <em>both</em></strong> &lt;b&gt; &amp; ★');
+  assert.equal(await render('<img src=x onerror=alert(1)>'), '&lt;img src=x onerror=alert(1)&gt;');
+  assert.equal(await render('<script>alert(1)</script>'), '&lt;script&gt;alert(1)&lt;/script&gt;');
+  assert.equal(await render('<a href="javascript:alert(1)">x</a>'), '<span>x</span>');
+  assert.equal(await render('<a href="https://example.com/?a=1&amp;b=2" onclick="x()">ok</a>'),
+    '<a href="https://example.com/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">ok</a>');
+  assert.equal(await render('<b>unclosed <u>and</b> stray</u>'),
+    '<strong>unclosed <u>and</u></strong> stray&lt;/u&gt;');
+  await page.close();
 });
