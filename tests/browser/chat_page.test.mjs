@@ -3,12 +3,11 @@
 // the thank-you. Saves a screenshot to <artifacts>/chat.png and prints its path.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { CHROMIUM_ARGS, paths, startStack } from './harness.mjs';
+import { CHROMIUM_ARGS, paths, removeTempDir, startStack, tempDir } from './harness.mjs';
 
 const STEP_MS = 15000;
 
@@ -27,7 +26,7 @@ function step(name) {
 before(async () => {
   stack = await startStack();
   step('mock_platform and reviewbot started');
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reviewbot-chromium-'));
+  profileDir = tempDir('reviewbot-chromium-');
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: paths.chromium,
     headless: true,
@@ -41,7 +40,7 @@ before(async () => {
 after(async () => {
   if (context) await context.close().catch(() => {});
   if (stack) await stack.stop();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  if (profileDir) removeTempDir(profileDir);
 });
 
 test('a customer rates a sale 5 stars and comments in the chat page', { timeout: 90000 }, async () => {

@@ -54,13 +54,35 @@ export async function eventually(probe, timeoutMs, what) {
 }
 
 const children = new Set();
+const tempDirs = new Set();
 
-// Last-resort cleanup if the test process dies without running stopAll().
-process.on('exit', () => {
+// A fresh temporary directory, removed at exit (or earlier by removeTempDir).
+export function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+// Last-resort cleanup when the test process ends without stopping what it started (a
+// crash, or CTest's timeout signalling it): kill the children by PID.
+function killChildren() {
   for (const child of children) {
     try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
-});
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 // Spawns `bin` with `args` and `env`, logging its output to <artifacts>/<name>.log, and
 // resolves once a JSON log line says {"msg":"listening","port":N}.
@@ -129,7 +151,7 @@ export async function stopProcess(proc, graceMs = 5000) {
 // mock_platform + reviewbot wired by webhook, as scripts/run does, on fresh ports and a
 // fresh SQLite database. Returns {mockUrl, reviewbotUrl, adminToken, stop()}.
 export async function startStack() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reviewbot-browser-'));
+  const tmp = tempDir('reviewbot-browser-');
   const [mockPort, reviewbotPort] = [await freePort(), await freePort()];
   const adminToken = 'browser-test-admin-token';
   const botToken = '123456:browser-test';
@@ -139,7 +161,7 @@ export async function startStack() {
   const procs = [];
   const stop = async () => {
     for (const p of procs.reverse()) await stopProcess(p);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTempDir(tmp);
   };
   try {
     procs.push(await startProcess('mock_platform', paths.mockPlatform, [
