@@ -23,8 +23,10 @@ constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
 int main(int argc, char** argv) {
   using namespace mock_platform;
-  auto options =
-      parse_options(std::vector<std::string>(argv + 1, argv + argc), std::getenv("MOCK_PORT"));
+  auto options = parse_options(std::vector<std::string>(argv + 1, argv + argc),
+                               {.mock_port = std::getenv("MOCK_PORT"),
+                                .reviewbot_url = std::getenv("REVIEWBOT_URL"),
+                                .admin_token = std::getenv("ADMIN_TOKEN")});
   if (!options) {
     std::cerr << "mock_platform: " << options.error().description << "\n";
     return 2;

@@ -52,21 +52,32 @@ Usage: mock_platform [flags]
   --fault JSON          add a fault rule at start, same form as POST /_mock/faults
                         (repeatable), e.g. --fault '{"method":"sendMessage","status":500,"count":2}'
   --seed N              seed for fault rates (default 42)
+  --reviewbot-url URL   reviewbot's base URL, where the page's till sends sale events
+                        (env REVIEWBOT_URL; default http://127.0.0.1:8080)
+  --reviewbot-admin-token T  bearer token for reviewbot's /v1/events (env ADMIN_TOKEN)
   --help                this text
 
 Environment:
   MOCK_PORT             port, when --port is not given
+  REVIEWBOT_URL         --reviewbot-url, when the flag is not given
+  ADMIN_TOKEN           --reviewbot-admin-token, when the flag is not given
 
-Bot API: POST or GET /bot<token>/<method>. Control API: /_mock/... (see README.md).
+The chat page is at / ; Bot API: POST or GET /bot<token>/<method>; control API:
+/_mock/... (see README.md).
 Logs one JSON line per event on stdout, first {"msg":"listening","port":N}.
 )";
 }
 
-Result<Options> parse_options(const std::vector<std::string>& args, const char* mock_port_env) {
+Result<Options> parse_options(const std::vector<std::string>& args, const OptionsEnv& env) {
   Options o;
-  if (mock_port_env != nullptr && *mock_port_env != '\0') {
-    if (auto st = parse_int("MOCK_PORT", mock_port_env, 0, 65535, o.port); !st) return st.error();
+  if (env.mock_port != nullptr && *env.mock_port != '\0') {
+    if (auto st = parse_int("MOCK_PORT", env.mock_port, 0, 65535, o.port); !st) return st.error();
   }
+  std::string reviewbot_url_source = "REVIEWBOT_URL";
+  if (env.reviewbot_url != nullptr && *env.reviewbot_url != '\0') {
+    o.till.reviewbot_url = env.reviewbot_url;
+  }
+  if (env.admin_token != nullptr) o.till.admin_token = env.admin_token;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> inline_value;
@@ -117,6 +128,11 @@ Result<Options> parse_options(const std::vector<std::string>& args, const char* 
       st = parse_int(flag, value, 0, 3600, o.max_poll_seconds);
     } else if (flag == "--seed") {
       st = parse_int(flag, value, 0, INT64_MAX, o.seed);
+    } else if (flag == "--reviewbot-url") {
+      o.till.reviewbot_url = value;
+      reviewbot_url_source = flag;
+    } else if (flag == "--reviewbot-admin-token") {
+      o.till.admin_token = value;
     } else if (flag == "--fault") {
       auto j = nlohmann::json::parse(value, nullptr, false);
       if (j.is_discarded()) return option_error("--fault must be a JSON object, got " + value);
@@ -127,6 +143,10 @@ Result<Options> parse_options(const std::vector<std::string>& args, const char* 
       return option_error("unknown flag " + flag + "; see --help");
     }
     if (!st) return st.error();
+  }
+  if (!parse_webhook_url(o.till.reviewbot_url)) {
+    return option_error(reviewbot_url_source + " must be an http:// or https:// URL, got \"" +
+                        o.till.reviewbot_url + "\"");
   }
   if (o.delivery.backoff_max < o.delivery.backoff_initial) {
     return option_error("--backoff-max-ms must not be below --backoff-initial-ms");

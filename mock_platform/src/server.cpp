@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include "mock_platform/web_assets.h"
+
 namespace mock_platform {
 
 namespace {
@@ -42,7 +44,8 @@ MockServer::MockServer(const Options& options)
       bot_(identity_for(options), queue_, stats_),
       webhook_(queue_, stats_, options.delivery),
       api_(bot_, queue_, webhook_, std::chrono::seconds(options.max_poll_seconds)),
-      control_(bot_, stats_, faults_) {
+      control_(bot_, stats_, faults_),
+      till_(bot_, options.till) {
   for (const auto& rule : options_.faults) faults_.add(rule);
   const int threads = options_.threads;
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -107,6 +110,22 @@ bool MockServer::sleep_unless_stopped(std::chrono::milliseconds duration) {
 }
 
 void MockServer::install_routes() {
+  server_.Get(R"(/|/[A-Za-z0-9_.-]+\.(?:js|css|svg))",
+              [](const httplib::Request& req, httplib::Response& res) {
+                const auto asset = find_web_asset(req.path);
+                if (!asset) {
+                  write_json(res, 404, {{"error", "not found"}});
+                  return;
+                }
+                res.set_header("Cache-Control", "no-cache");
+                res.set_header("X-Content-Type-Options", "nosniff");
+                res.set_header("Content-Security-Policy",
+                               "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'");
+                res.set_content(asset->body.data(), asset->body.size(),
+                                std::string(asset->content_type).c_str());
+              });
+
   const auto bot_api = [this](const httplib::Request& req, httplib::Response& res) {
     handle_bot_api(req, res);
   };
@@ -152,6 +171,9 @@ void MockServer::install_routes() {
               });
   server_.Get("/_mock/stats", [this, reply](const httplib::Request&, httplib::Response& res) {
     reply(res, control_.stats());
+  });
+  server_.Post("/_mock/till", [this, reply](const httplib::Request& req, httplib::Response& res) {
+    reply(res, till_.complete_sale(req.body));
   });
   server_.Post("/_mock/faults", [this, reply](const httplib::Request& req, httplib::Response& res) {
     reply(res, control_.add_fault(req.body));

@@ -9,6 +9,7 @@
 
 #include "mock_platform/fault_injector.h"
 #include "mock_platform/result.h"
+#include "mock_platform/till.h"
 #include "mock_platform/webhook_deliverer.h"
 
 namespace mock_platform {
@@ -24,12 +25,21 @@ struct Options {
   int max_poll_seconds = 50;      // --max-poll-seconds: getUpdates timeout cap
   std::vector<FaultRule> faults;  // --fault JSON (repeatable)
   std::uint64_t seed = 42;        // --seed: fault randomness
+  TillOptions till;               // --reviewbot-url (env REVIEWBOT_URL),
+                                  // --reviewbot-admin-token (env ADMIN_TOKEN)
   bool help = false;              // --help
 };
 
-// Parses `args` (without the program name). `mock_port_env` is MOCK_PORT or null; a flag
-// wins over it. Errors (400) name the flag or variable and the accepted form.
-Result<Options> parse_options(const std::vector<std::string>& args, const char* mock_port_env);
+// The environment variables the options read; null = unset.
+struct OptionsEnv {
+  const char* mock_port = nullptr;      // MOCK_PORT
+  const char* reviewbot_url = nullptr;  // REVIEWBOT_URL
+  const char* admin_token = nullptr;    // ADMIN_TOKEN
+};
+
+// Parses `args` (without the program name); a flag wins over its variable in `env`.
+// Errors (400) name the flag or variable and the accepted form.
+Result<Options> parse_options(const std::vector<std::string>& args, const OptionsEnv& env);
 
 // The numeric bot id a "123456:ABC…" token starts with, if any (getMe reports it).
 std::optional<std::int64_t> token_bot_id(const std::string& token);

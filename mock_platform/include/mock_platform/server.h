@@ -1,6 +1,6 @@
-// The HTTP adapter: serves the Bot API at /bot<token>/<method> and the control API at
-// /_mock/..., applying fault rules and counting calls. Owns every part of the simulator
-// (state, update queue, webhook delivery). Construct, bind(), run() on one thread and
+// The HTTP adapter: serves the Bot API at /bot<token>/<method>, the control API at
+// /_mock/... and the chat page at /, applying fault rules and counting calls. Owns every part of
+// the simulator (state, update queue, webhook delivery). Construct, bind(), run() on one thread and
 // stop() from any other; stop() also ends long polls, hangs and webhook delivery.
 #pragma once
 
@@ -18,6 +18,7 @@
 #include "mock_platform/fault_injector.h"
 #include "mock_platform/options.h"
 #include "mock_platform/stats.h"
+#include "mock_platform/till.h"
 #include "mock_platform/update_queue.h"
 #include "mock_platform/webhook_deliverer.h"
 
@@ -54,6 +55,7 @@ class MockServer {
   WebhookDeliverer webhook_;
   BotApi api_;
   ControlApi control_;
+  Till till_;
   httplib::Server server_;
   std::atomic<int> listen_fd_{-1};
 
