@@ -95,6 +95,21 @@ BodyStatus read_body(const Request& req, Response& res, const httplib::ContentRe
   return ok ? BodyStatus::kOk : BodyStatus::kUnreadable;
 }
 
+// Reads a JSON request body into `out`; the error reply when it is too large or unreadable.
+std::optional<Reply> read_json_body(const Request& req, Response& res,
+                                    const httplib::ContentReader& reader, std::size_t max,
+                                    std::string& out) {
+  switch (read_body(req, res, reader, max, &out)) {
+    case BodyStatus::kTooLarge:
+      return error_reply(413, "request body too large");
+    case BodyStatus::kUnreadable:
+      return error_reply(400, "could not read a JSON body");
+    case BodyStatus::kOk:
+      break;
+  }
+  return std::nullopt;
+}
+
 // Text for the statuses httplib produces on its own.
 const char* generic_error(int status) {
   switch (status) {
@@ -217,28 +232,14 @@ void HttpServer::Impl::add_routes() {
       return apply(error_reply(401, "invalid secret token"), res);
     }
     std::string body;
-    switch (read_body(req, res, reader, max_body, &body)) {
-      case BodyStatus::kTooLarge:
-        return apply(error_reply(413, "request body too large"), res);
-      case BodyStatus::kUnreadable:
-        return apply(error_reply(400, "could not read a JSON body"), res);
-      case BodyStatus::kOk:
-        break;
-    }
+    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
     apply(handle_webhook_update(body, deps.parse_update, deps.accept), res);
   });
 
   server.Post("/v1/events", [this, max_body](const Request& req, Response& res,
                                              const httplib::ContentReader& reader) {
     std::string body;
-    switch (read_body(req, res, reader, max_body, &body)) {
-      case BodyStatus::kTooLarge:
-        return apply(error_reply(413, "request body too large"), res);
-      case BodyStatus::kUnreadable:
-        return apply(error_reply(400, "could not read a JSON body"), res);
-      case BodyStatus::kOk:
-        break;
-    }
+    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
     if (auto denial = event_denial(settings.admin_token, settings.events_secret,
                                    header_or_empty(req, "Authorization"),
                                    header_or_empty(req, "X-Reviewbot-Signature"), body)) {
@@ -254,14 +255,7 @@ void HttpServer::Impl::add_routes() {
       return apply(*denial, res);
     }
     std::string body;
-    switch (read_body(req, res, reader, max_body, &body)) {
-      case BodyStatus::kTooLarge:
-        return apply(error_reply(413, "request body too large"), res);
-      case BodyStatus::kUnreadable:
-        return apply(error_reply(400, "could not read a JSON body"), res);
-      case BodyStatus::kOk:
-        break;
-    }
+    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
     apply(handle_link(body, settings.bot_username, settings.link_secret, deps.make_start_parameter),
           res);
   });

@@ -9,6 +9,7 @@
 
 #include "integration/child_process.h"
 #include "integration/reviewbot_process.h"
+#include "integration/updates.h"
 
 using nlohmann::json;
 using namespace reviewbot::testing;
@@ -150,17 +151,25 @@ TEST_CASE("reviewbot registers its webhook and runs the flow through mock_platfo
   CHECK(stats["updates_delivered"] >= 3);
 }
 
+// reviewbot fetching its updates from mock_platform with getUpdates.
+struct PollingDeployment {
+  MockPlatform mock;
+  ReviewbotProcess bot{polling_env(mock)};
+
+  static std::map<std::string, std::string> polling_env(const MockPlatform& mock) {
+    auto env = reviewbot_env(mock);
+    env["UPDATES_MODE"] = "polling";
+    return env;
+  }
+};
+
 TEST_CASE("with UPDATES_MODE=polling reviewbot fetches updates with getUpdates",
           "[e2e][mock_platform]") {
-  MockPlatform mock;
-  auto env = reviewbot_env(mock);
-  env["UPDATES_MODE"] = "polling";
-  ReviewbotProcess bot(env);
-
-  const int64_t ann = mock.new_user("Ann", "en");
-  mock.say(ann, "thank you!");
-  rate_and_comment(mock, bot, ann, 5, "Lovely");
-  const json stats = mock.call("GET", "/_mock/stats");
+  PollingDeployment d;
+  const int64_t ann = d.mock.new_user("Ann", "en");
+  d.mock.say(ann, "thank you!");
+  rate_and_comment(d.mock, d.bot, ann, 5, "Lovely");
+  const json stats = d.mock.call("GET", "/_mock/stats");
   INFO(stats.dump());
   CHECK(stats["calls"].contains("getUpdates"));
   CHECK_FALSE(stats["calls"].contains("setWebhook"));
@@ -168,25 +177,15 @@ TEST_CASE("with UPDATES_MODE=polling reviewbot fetches updates with getUpdates",
 
 TEST_CASE("a customer who blocks the bot in Telegram is skipped by the next sale",
           "[e2e][mock_platform]") {
-  MockPlatform mock;
-  auto env = reviewbot_env(mock);
-  env["UPDATES_MODE"] = "polling";
-  ReviewbotProcess bot(env);
-
-  const int64_t ann = mock.new_user("Ann", "en");
-  mock.call("POST", "/_mock/users/" + std::to_string(ann) + "/block");
-  const json sale = {{"id", "evt-blocked"},
-                     {"type", "transaction.completed"},
-                     {"occurred_at", "2026-11-22T10:00:00Z"},
-                     {"customer", {{"telegram_chat_id", ann}, {"name", "Ann"}}},
-                     {"transaction", {{"id", "T-9"}}}};
-  // The block arrives as an update; until it is processed the sale is still scheduled.
+  PollingDeployment d;
+  const int64_t ann = d.mock.new_user("Ann", "en");
+  d.mock.call("POST", "/_mock/users/" + std::to_string(ann) + "/block");
+  // The block arrives as an update; until it is processed a sale is still scheduled.
   json answer;
   int sale_number = 0;
   REQUIRE(eventually([&] {
-    json event = sale;
-    event["id"] = "evt-blocked-" + std::to_string(++sale_number);
-    auto res = bot.post_event(event, kAdmin);
+    const std::string n = std::to_string(++sale_number);
+    auto res = d.bot.post_event(sale_event("evt-blocked-" + n, ann, "Ann", "T-" + n), kAdmin);
     answer = res ? json::parse(res->body) : json();
     return answer.value("status", "") == "skipped";
   }));
