@@ -136,9 +136,17 @@ if ((sample_cpu)); then
   mock_cpu0=$(cpu_ticks "$mock_pid") bot_cpu0=$(cpu_ticks "$reviewbot_pid") t0=$(date +%s.%N)
 fi
 
+run_driver() {
+  "$build_dir/bench/load_driver" --mock "$mock_url" --reviewbot "$reviewbot_url" \
+    --admin-token "$admin_token" "${driver_args[@]}"
+}
 status=0
-"$build_dir/bench/load_driver" --mock "$mock_url" --reviewbot "$reviewbot_url" \
-  --admin-token "$admin_token" "${driver_args[@]}" || status=$?
+if ((sample_cpu)); then
+  TIMEFORMAT=$'\ncpu: load_driver %U s user + %S s sys over %R s'
+  time run_driver || status=$?
+else
+  run_driver || status=$?
+fi
 
 if ((sample_cpu)); then
   hz=$(getconf CLK_TCK)
@@ -146,8 +154,8 @@ if ((sample_cpu)); then
   awk -v m0="$mock_cpu0" -v m1="$(cpu_ticks "$mock_pid")" -v b0="$bot_cpu0" \
       -v b1="$(cpu_ticks "$reviewbot_pid")" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {
     wall = t1 - t0
-    printf "\ncpu during the run (%.1f s wall, incl. checks): reviewbot %.1f s (%.0f%% of one core), mock_platform %.1f s (%.0f%%)\n",
-      wall, (b1 - b0) / hz, 100 * (b1 - b0) / hz / wall, (m1 - m0) / hz, 100 * (m1 - m0) / hz / wall }'
+    printf "cpu: reviewbot %.1f s, mock_platform %.1f s over %.1f s (%.0f%% and %.0f%% of one core)\n",
+      (b1 - b0) / hz, (m1 - m0) / hz, wall, 100 * (b1 - b0) / hz / wall, 100 * (m1 - m0) / hz / wall }'
 fi
 if ((status != 0)); then
   echo "--- reviewbot log (last 20 lines)"; tail -n 20 "$work/reviewbot.log"

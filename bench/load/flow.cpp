@@ -42,12 +42,13 @@ using StepError = std::optional<std::string>;
 // Polls the chat until `find` returns a message, the step timeout or the run deadline.
 StepError wait_for(FlowContext& ctx, std::int64_t chat_id, const char* what,
                    const std::function<const BotMessage*(const Transcript&)>& find,
-                   BotMessage& found) {
+                   BotMessage& found, int& polls) {
   const auto deadline =
       std::min(ctx.run_deadline, Clock::now() + std::chrono::seconds(ctx.options.step_timeout_s));
   const std::string path = "/_mock/chats/" + std::to_string(chat_id);
   std::size_t last_count = 0;
   for (;;) {
+    ++polls;
     JsonResponse r = ctx.mock.get(path);
     if (!r.ok()) return std::string("GET ") + path + ": " + r.describe();
     const Transcript t = parse_transcript(r.body);
@@ -111,7 +112,7 @@ StepError run_steps(FlowContext& ctx, FlowResult& out) {
   const auto triggered = Clock::now();
   if (auto e = trigger(ctx, out)) return "trigger: " + *e;
   BotMessage request;
-  if (auto e = wait_for(ctx, out.chat_id, "rating request", open_request, request)) {
+  if (auto e = wait_for(ctx, out.chat_id, "rating request", open_request, request, out.polls)) {
     return "wait for request: " + *e;
   }
   out.trigger_to_request_ms = ms_since(triggered);
@@ -122,7 +123,7 @@ StepError run_steps(FlowContext& ctx, FlowResult& out) {
   auto after_request = [&](const Transcript& t) {
     return bot_message_after(t, request.message_id);
   };
-  if (auto e = wait_for(ctx, out.chat_id, "comment prompt", after_request, prompt)) {
+  if (auto e = wait_for(ctx, out.chat_id, "comment prompt", after_request, prompt, out.polls)) {
     return "wait for prompt: " + *e;
   }
   out.press_to_prompt_ms = ms_since(pressed);
@@ -134,7 +135,7 @@ StepError run_steps(FlowContext& ctx, FlowResult& out) {
   auto after_comment = [&](const Transcript& t) {
     return bot_message_after(t, std::max(comment_id, prompt.message_id));
   };
-  if (auto e = wait_for(ctx, out.chat_id, "thank-you", after_comment, thanks)) {
+  if (auto e = wait_for(ctx, out.chat_id, "thank-you", after_comment, thanks, out.polls)) {
     return "wait for thank-you: " + *e;
   }
   out.comment_to_thanks_ms = ms_since(commented);

@@ -21,6 +21,7 @@ struct FlowResult {
   int rating = 0;            // the rating pressed
   std::string comment;       // the comment sent
   bool completed = false;
+  int polls = 0;        // transcript GETs made while waiting (the driver's own load)
   std::string failure;  // "<step>: <why>" when not completed
   // Step latencies in milliseconds, valid when completed. A wait is observed by polling,
   // so each includes up to one poll interval.

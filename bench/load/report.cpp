@@ -24,6 +24,12 @@ StepSummaries summarize_steps(const RunResult& run) {
   return {summarize(a), summarize(b), summarize(c), summarize(d)};
 }
 
+std::int64_t total_polls(const RunResult& run) {
+  std::int64_t n = 0;
+  for (const auto& f : run.flows) n += f.polls;
+  return n;
+}
+
 int completed_flows(const RunResult& run) {
   int n = 0;
   for (const auto& f : run.flows) n += f.completed ? 1 : 0;
@@ -86,10 +92,17 @@ std::string format_text(const Report& r) {
   char head[256];
   std::snprintf(head, sizeof head,
                 "load: %d customers, trigger %s, concurrency %d\n"
-                "completed %d, lost %d, in %.2f s: %.1f flows/s\n\n",
+                "completed %d, lost %d, in %.2f s: %.1f flows/s\n",
                 r.options.customers, to_string(r.options.trigger), r.options.concurrency,
                 completed_flows(r.run), lost_flows(r), r.run.wall_s, flows_per_second(r.run));
   std::string out = head;
+  char polls[160];
+  std::snprintf(polls, sizeof polls,
+                "transcript polls %lld (%.0f/s, every %d ms per waiting customer)\n\n",
+                static_cast<long long>(total_polls(r.run)),
+                r.run.wall_s > 0 ? static_cast<double>(total_polls(r.run)) / r.run.wall_s : 0.0,
+                r.options.poll_ms);
+  out += polls;
   out += "  latency (ms)             p50      p90      p99      max     mean\n";
   out += summary_line("trigger -> request", s.trigger_to_request);
   out += summary_line("press -> prompt", s.press_to_prompt);
@@ -132,6 +145,8 @@ nlohmann::json to_json(const Report& r) {
       {"duplicates", duplicates(r)},
       {"wall_s", r.run.wall_s},
       {"flows_per_s", flows_per_second(r.run)},
+      {"poll_ms", r.options.poll_ms},
+      {"transcript_polls", total_polls(r.run)},
       {"latency",
        {{"trigger_to_request", summary_json(s.trigger_to_request)},
         {"press_to_prompt", summary_json(s.press_to_prompt)},
