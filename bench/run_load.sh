@@ -4,9 +4,13 @@
 # load driver, prints its report and stops both processes by PID.
 #
 # Usage: bench/run_load.sh [--build-dir DIR] [--no-build] [--mock-threads N]
-#                          [--sample-cpu] [load_driver flags...]
+#                          [--db-dir DIR] [--mock-fault JSON]... [--sample-cpu]
+#                          [load_driver flags...]
 #   e.g. bench/run_load.sh --customers 1000 --concurrency 48
 # load_driver flags default to --customers 20 --concurrency 4 (a quick smoke run).
+# --db-dir puts the fresh SQLite database in a new temp dir under DIR (e.g. /dev/shm, to
+# measure without disk flushes); default: under $TMPDIR or /tmp.
+# --mock-fault adds a mock_platform fault rule from the start (see mock_platform/README.md).
 # --sample-cpu prints both servers' CPU time used during the run (from /proc).
 # Exit status: the driver's (0 pass, 1 lost/duplicated flows, 2 usage), or 3 when the
 # servers could not be started.
@@ -16,6 +20,8 @@ build_dir=$root/build
 build=1
 mock_threads=512
 sample_cpu=0
+db_parent=
+mock_args=()
 driver_args=()
 while (($#)); do
   case $1 in
@@ -23,6 +29,8 @@ while (($#)); do
     --no-build) build=0; shift ;;
     --mock-threads) mock_threads=$2; shift 2 ;;
     --sample-cpu) sample_cpu=1; shift ;;
+    --db-dir) db_parent=$2; shift 2 ;;
+    --mock-fault) mock_args+=(--fault "$2"); shift 2 ;;
     *) driver_args+=("$1"); shift ;;
   esac
 done
@@ -37,6 +45,8 @@ for bin in reviewbot mock_platform/mock_platform bench/load_driver; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reviewbot-load.XXXXXX")
+db_dir=$work
+[[ -z $db_parent ]] || db_dir=$(mktemp -d "$db_parent/reviewbot-load-db.XXXXXX")
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -47,6 +57,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$work"
+  [[ $db_dir == "$work" ]] || rm -rf "$db_dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -79,7 +90,7 @@ wait_http() {
 }
 
 # mock_platform picks its own free port and logs it.
-"$build_dir/mock_platform/mock_platform" --port 0 --threads "$mock_threads" \
+"$build_dir/mock_platform/mock_platform" --port 0 --threads "$mock_threads" "${mock_args[@]}" \
   >"$work/mock.log" 2>&1 &
 mock_pid=$!
 pids+=("$mock_pid")
@@ -101,7 +112,7 @@ for _ in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 40000))
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue  # someone listens there
   PORT=$port \
-  DATABASE_URL="sqlite://$work/reviewbot.db" \
+  DATABASE_URL="sqlite://$db_dir/reviewbot.db" \
   TELEGRAM_BOT_TOKEN=123456:load-token \
   TELEGRAM_API_URL=$mock_url \
   TELEGRAM_WEBHOOK_SECRET=load-webhook-secret \
