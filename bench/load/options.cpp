@@ -44,7 +44,7 @@ std::string usage() {
          "  --rating R            press R (1-5) every time; default: a mix 1,2,3,4,5,1,...\n"
          "  --timeout-s S         deadline of the whole run (default 120)\n"
          "  --step-timeout-s S    longest wait for one bot message (default 10)\n"
-         "  --poll-ms MS          transcript poll interval (default 5)\n"
+         "  --poll-ms MS          transcript poll interval (default 10)\n"
          "  --run-id ID           prefix of event ids (default: from the clock)\n"
          "  --json                print the report as JSON\n"
          "Exit status: 0 all flows completed with no duplicates, 1 otherwise, 2 bad usage.\n";

@@ -19,7 +19,7 @@ struct Options {
   int rating = 0;           // 1..5 presses that rating; 0 = deterministic mix 1..5
   int timeout_s = 120;      // deadline of the whole run; unfinished flows count as lost
   int step_timeout_s = 10;  // longest wait for one bot message
-  int poll_ms = 5;          // transcript poll interval while waiting
+  int poll_ms = 10;         // transcript poll interval while waiting
   std::string run_id;       // prefix of event ids; empty = derived from the clock
   bool json = false;        // print the report as JSON instead of text
 };
