@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "reviewbot/core/templates.h"
+
 namespace reviewbot::delivery {
 namespace {
 
@@ -105,12 +107,20 @@ std::optional<core::MessageBody> as_plain_text(const core::MessageBody& body) {
 }
 
 std::optional<core::MessageBody> without_keyboard(const core::MessageBody& body) {
-  if (const auto* send = std::get_if<core::SendText>(&body); send && !send->keyboard.empty()) {
-    core::SendText bare = *send;
-    bare.keyboard.clear();
-    return bare;
+  const auto* send = std::get_if<core::SendText>(&body);
+  if (!send || send->keyboard.empty()) return std::nullopt;
+  core::SendText bare = *send;
+  bare.keyboard.clear();
+  for (const auto& row : send->keyboard) {
+    for (const auto& button : row) {
+      if (button.url.empty()) continue;
+      bare.text += bare.text.empty() ? "" : "\n\n";
+      bare.text += send->html ? "<a href=\"" + core::escape_html(button.url) + "\">" +
+                                    core::escape_html(button.text) + "</a>"
+                              : button.text + ": " + button.url;
+    }
   }
-  return std::nullopt;
+  return bare;
 }
 
 }  // namespace reviewbot::delivery

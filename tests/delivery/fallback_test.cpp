@@ -32,3 +32,19 @@ TEST_CASE("fallback bodies exist only when there is something to drop", "[fallba
   CHECK_FALSE(delivery::without_keyboard(core::SendText{1, "x", true, {}, std::nullopt}));
   CHECK_FALSE(delivery::as_plain_text(core::AnswerCallback{"q", "t"}));
 }
+
+TEST_CASE("dropping a refused keyboard keeps its URL buttons as links in the text", "[fallback]") {
+  core::SendText thanks{
+      1, "Thanks!", true, {{{"Write a review", "", "https://r.example/?a=1&b=2"}}}, std::nullopt};
+  auto bare = delivery::without_keyboard(thanks);
+  REQUIRE(bare);
+  const auto& html = std::get<core::SendText>(*bare);
+  CHECK(html.keyboard.empty());
+  CHECK(html.text == "Thanks!\n\n<a href=\"https://r.example/?a=1&amp;b=2\">Write a review</a>");
+
+  thanks.html = false;
+  const auto plain_body = delivery::without_keyboard(thanks);
+  REQUIRE(plain_body);
+  CHECK(std::get<core::SendText>(*plain_body).text ==
+        "Thanks!\n\nWrite a review: https://r.example/?a=1&b=2");
+}

@@ -19,7 +19,8 @@ std::string html_to_plain_text(std::string_view html);
 // has no HTML text to fall back from.
 std::optional<core::MessageBody> as_plain_text(const core::MessageBody& body);
 
-// The same SendText without its keyboard; nullopt when there is no keyboard to drop.
+// The same SendText without its keyboard; URL buttons (the review link) become links at
+// the end of the text so they are not lost. nullopt when there is no keyboard to drop.
 std::optional<core::MessageBody> without_keyboard(const core::MessageBody& body);
 
 }  // namespace reviewbot::delivery
