@@ -119,6 +119,13 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
         s->exec();
         break;
       }
+      case DeliveryOutcome::Status::kDeferred: {
+        Stmt s = c.stmt("UPDATE outbox SET claimed = 0, next_attempt_at = ? WHERE id = ?");
+        sqlite_detail::bind_time(*s, 1, outcome.retry_at);
+        s->bind(2, static_cast<int64_t>(outbox_id));
+        s->exec();
+        break;
+      }
       case DeliveryOutcome::Status::kFailed:
       case DeliveryOutcome::Status::kUnreachable: {
         Stmt s = c.stmt(

@@ -140,6 +140,8 @@ class FakeStore final : public store::Store {
       if (outcome.status == store::DeliveryOutcome::Status::kRetry) {
         r.row.due_at = outcome.retry_at;
         ++r.row.attempts;
+      } else if (outcome.status == store::DeliveryOutcome::Status::kDeferred) {
+        r.row.due_at = outcome.retry_at;
       } else {
         r.done = true;
       }

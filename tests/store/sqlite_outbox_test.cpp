@@ -76,6 +76,29 @@ TEST_CASE("claim_due keeps each chat's messages in order", "[store][outbox]") {
   }
 }
 
+TEST_CASE("a deferred row is unclaimed until its new time without counting an attempt",
+          "[store][outbox]") {
+  TempDb db;
+  auto s = open_store(db.path());
+  enqueue(*s, "e1",
+          {make_text(core::MessageKind::kNotice, 1, "A1", at(0)),
+           make_text(core::MessageKind::kNotice, 1, "A2", at(1))});
+  REQUIRE(claim_texts(*s, at(10)) == std::vector<std::string>{"A1"});
+  const int64_t a1 = id_of(db.path(), "A1");
+  REQUIRE(s->complete(a1, {Delivery::kDeferred, {}, at(12), ""}, at(10)).ok());
+
+  CHECK(claim_texts(*s, at(11)).empty());  // A1 waits for 12; A2 still waits behind it
+  CHECK(s->next_due() == std::optional<core::Time>(at(12)));
+  auto rows = s->claim_due(at(12), 10);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  CHECK(text_of(rows->at(0)) == "A1");
+  CHECK(rows->at(0).attempts == 0);
+  CHECK(query_int(db.path(), "SELECT attempts FROM outbox WHERE id = " + std::to_string(a1)) == 0);
+  CHECK(query_text(db.path(), "SELECT status FROM outbox WHERE id = " + std::to_string(a1)) ==
+        "pending");
+}
+
 TEST_CASE("claim_due takes due rows only, oldest first, up to the limit", "[store][outbox]") {
   TempDb db;
   auto s = open_store(db.path());

@@ -52,6 +52,7 @@ struct DeliveryOutcome {
     kRetry,        // try again at retry_at
     kFailed,       // give up; reason stored
     kUnreachable,  // 403: give up and mark the chat's customer unreachable
+    kDeferred,     // not sent (rate limit, breaker): unclaim until retry_at, attempts unchanged
   };
   Status status = Status::kSent;
   std::optional<int64_t> message_id;
@@ -88,8 +89,9 @@ class Store {
   // already claimed and not yet completed. Claimed rows stay claimed until complete().
   virtual core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) = 0;
 
-  // Records the result of sending a claimed row. kSent with a message id on a request
-  // stores the conversation's request_message_id.
+  // Records the result of sending a claimed row; every status but kDeferred counts one
+  // attempt. kSent with a message id on a request stores the conversation's
+  // request_message_id. kDeferred only releases the claim and sets the next attempt time.
   virtual core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome,
                                 core::Time now) = 0;
 
