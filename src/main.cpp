@@ -143,9 +143,14 @@ int main(int argc, char** argv) {
   server_settings.events_secret = cfg.events_secret;
   server_settings.bot_username = username.value_or("");
   server_settings.link_secret = cfg.telegram_bot_token;
-  http::ServerDependencies deps = http::production_dependencies(intake, *db, clock, [&db] {
-    return http::Readiness{{{"database", db->ping()}, {"templates", true}}};
-  });
+  // "platform" fails while the delivery circuit breaker is open (the Bot API looks down).
+  http::ServerDependencies deps =
+      http::production_dependencies(intake, *db, clock, [&db, &dispatcher] {
+        const bool platform_up =
+            dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen;
+        return http::Readiness{
+            {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
+      });
   deps.accept = accept;
   http::HttpServer server(server_settings, deps);
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);

@@ -17,7 +17,9 @@ Dispatcher::Dispatcher(store::Store& store, const core::Clock& clock,
       clock_(clock),
       client_(std::move(client)),
       settings_(settings),
-      random_(random ? std::move(random) : default_unit_random()) {}
+      random_(random ? std::move(random) : default_unit_random()),
+      limiter_(settings.rate),
+      breaker_(settings.breaker) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -62,6 +64,20 @@ platform::SendResult Dispatcher::send_logged(const store::OutboxRow& row,
     result.kind = Kind::kTransient;
     result.description = e.what();
   }
+  const core::Time now = clock_.now();
+  limiter_.record(core::chat_of(body), now);
+  if (result.kind == Kind::kRetryAfter) {
+    limiter_.pause_until(now + std::max(result.retry_after, core::Duration{1000}));
+  }
+  const auto before = breaker_.state(now);
+  if (result.kind == Kind::kTransient || result.kind == Kind::kUnknown) {
+    breaker_.record_failure(now);
+  } else {
+    breaker_.record_success();
+  }
+  if (const auto after = breaker_.state(now); after != before) {
+    spdlog::warn("delivery platform circuit {} -> {}", to_string(before), to_string(after));
+  }
   if (result.kind == Kind::kOk) {
     spdlog::info("delivery outbox_id={} kind={} attempt={} send={} result=ok", row.id,
                  core::to_string(row.kind), attempt, variant);
@@ -101,15 +117,50 @@ store::DeliveryOutcome Dispatcher::deliver(const store::OutboxRow& row) {
   return delivery_outcome(result, attempt, clock_.now(), settings_.retry, random_());
 }
 
+CircuitBreaker::State Dispatcher::platform_state() const { return breaker_.state(clock_.now()); }
+
+core::Time Dispatcher::blocked_until(core::Time now) const {
+  return std::max(breaker_.open_until(now), limiter_.paused_until());
+}
+
+void Dispatcher::defer(const store::OutboxRow& row, core::Time until, const char* why) {
+  store::DeliveryOutcome outcome;
+  outcome.status = store::DeliveryOutcome::Status::kDeferred;
+  outcome.retry_at = until;
+  spdlog::debug("delivery outbox_id={} deferred {} ms: {}", row.id, (until - clock_.now()).count(),
+                why);
+  if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
+    spdlog::error("delivery outbox_id={} could not be deferred: {}", row.id,
+                  status.error().message);
+  }
+}
+
 int Dispatcher::run_once() {
-  auto rows = store_.claim_due(clock_.now(), settings_.batch_size);
+  const core::Time now = clock_.now();
+  if (blocked_until(now) > now) return 0;  // rows wait in the outbox
+  int limit = std::min(settings_.batch_size, limiter_.available(now));
+  if (breaker_.state(now) == CircuitBreaker::State::kHalfOpen) limit = std::min(limit, 1);
+  if (limit <= 0) return 0;
+  auto rows = store_.claim_due(now, limit);
   if (!rows) {
     spdlog::warn("delivery could not claim rows: {}", rows.error().message);
     return -1;
   }
   int handled = 0;
   for (const auto& row : *rows) {
-    if (handled > 0 && stopping()) break;
+    const core::Time t = clock_.now();
+    if (handled > 0 && stopping()) {
+      defer(row, t, "stopping");
+      continue;
+    }
+    if (const core::Time until = blocked_until(t); until > t) {
+      defer(row, until, "platform paused");
+      continue;
+    }
+    if (const core::Time at = limiter_.allowed_at(core::chat_of(row.body), t); at > t) {
+      defer(row, at, "rate limit");
+      continue;
+    }
     const store::DeliveryOutcome outcome = deliver(row);
     if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
       // The row stays claimed; release_claims() at the next start sends it again.
@@ -134,7 +185,9 @@ void Dispatcher::run() {
     core::Duration wait = settings_.idle_wait;
     if (handled == 0) {
       if (const auto next = store_.next_due()) {
-        wait = std::clamp(*next - clock_.now(), settings_.min_wait, settings_.idle_wait);
+        const core::Time now = clock_.now();
+        const core::Time at = std::max({*next, blocked_until(now), limiter_.bot_allowed_at(now)});
+        wait = std::clamp(at - now, settings_.min_wait, settings_.idle_wait);
       }
     }
     std::unique_lock lock(mutex_);

@@ -1,8 +1,8 @@
 // The Dispatcher sends the outbox: a thread that claims due rows, sends each through its
-// own PlatformClient, applies the fallbacks (plain text for unparsable HTML, no keyboard
-// for refused markup), classifies the answer (outcome.h) and records it, then sleeps until
-// the next row is due, a notify(), or at most settings.idle_wait.
-// start/stop/notify are thread-safe; run_once is for tests and must not overlap the thread.
+// own PlatformClient within the rate limits and while the circuit breaker allows, applies
+// the fallbacks, classifies the answer (outcome.h) and records it, then sleeps until the
+// next row is due, a notify(), or at most settings.idle_wait. start/stop/notify and
+// platform_state are thread-safe; run_once is for tests and must not overlap the thread.
 #pragma once
 
 #include <condition_variable>
@@ -12,7 +12,9 @@
 
 #include "reviewbot/core/clock.h"
 #include "reviewbot/delivery/backoff.h"
+#include "reviewbot/delivery/circuit_breaker.h"
 #include "reviewbot/delivery/outcome.h"
+#include "reviewbot/delivery/rate_limiter.h"
 #include "reviewbot/platform/platform_client.h"
 #include "reviewbot/store/store.h"
 
@@ -23,6 +25,8 @@ struct DispatcherSettings {
   RetryRules retry;
   core::Duration idle_wait{1000};  // longest sleep, so rows due from elsewhere are seen
   core::Duration min_wait{20};     // shortest sleep when nothing was claimable
+  RateLimits rate;                 // 30/s per bot, 1/s per chat
+  BreakerSettings breaker;         // open after 5 transient failures for 30 s .. 5 min
 };
 
 class Dispatcher {
@@ -39,14 +43,21 @@ class Dispatcher {
 
   void start();
   // Finishes the send in progress and joins. Rows claimed in the same batch but not yet
-  // sent stay claimed until Store::release_claims() at the next start. Idempotent.
+  // sent are released (deferred to now) so they go out at the next start. Idempotent.
   void stop();
   // Wakes the thread now (the intake calls it after committing new messages).
   void notify();
 
-  // One pass: claims up to batch_size due rows and sends each. Returns how many were
-  // handled, or -1 when the store could not be read.
+  // One pass: claims up to batch_size due rows (no more than the per-bot rate allows now,
+  // one while half-open, none while the breaker is open or a 429 pause lasts) and sends
+  // each. A row whose chat had a send within the per-chat interval, or that the breaker or
+  // a 429 blocks mid-pass, is deferred (store kDeferred: no attempt counted), so it never
+  // holds up other chats. Returns how many rows were sent (whatever the answer), or -1
+  // when the store could not be read.
   int run_once();
+
+  // The platform's circuit breaker state (for /readyz).
+  CircuitBreaker::State platform_state() const;
 
  private:
   store::DeliveryOutcome deliver(const store::OutboxRow& row);
@@ -54,12 +65,17 @@ class Dispatcher {
                                    int attempt, const char* variant);
   void run();
   bool stopping() const;
+  // `now` unless the breaker is open or a 429 pause lasts; then when that ends.
+  core::Time blocked_until(core::Time now) const;
+  void defer(const store::OutboxRow& row, core::Time until, const char* why);
 
   store::Store& store_;
   const core::Clock& clock_;
   std::unique_ptr<platform::PlatformClient> client_;  // dispatcher thread only
   DispatcherSettings settings_;
-  UnitRandom random_;  // dispatcher thread only
+  UnitRandom random_;    // dispatcher thread only
+  RateLimiter limiter_;  // dispatcher thread only
+  CircuitBreaker breaker_;
   std::thread thread_;
 
   mutable std::mutex mutex_;  // guards the two flags below
