@@ -1,8 +1,7 @@
-// CircuitBreaker stops the dispatcher from hammering a platform that is down: after
-// `failure_threshold` consecutive transient failures it opens for a cool-down (doubling
-// after each failed probe, up to a cap), then lets one probe send through (half-open);
-// success closes it, failure opens it again. Outbox rows wait while it is open.
-// Thread-safe: the dispatcher records results while /readyz reads the state.
+// CircuitBreaker stops sends to a platform that is down: `failure_threshold` transient
+// failures in a row open it for a cool-down (doubling per failed probe, capped); then one
+// probe send (half-open) closes it on success or re-opens it. Thread-safe: the dispatcher
+// records results while /readyz reads the state.
 #pragma once
 
 #include <mutex>
