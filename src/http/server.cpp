@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "request_tracker.h"
 #include "reviewbot/admin/review_csv.h"
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/admin/stats_handler.h"
@@ -145,30 +146,8 @@ struct HttpServer::Impl {
 
   void configure();
   void add_routes();
-  // Registers an input about to be processed; false while draining (answer 503).
-  bool enter_intake();
-  bool draining_now() const {
-    std::lock_guard lock(intake_mu);
-    return draining;
-  }
-  void leave_intake();
   // The 503 for an input refused while draining.
   static Reply draining_reply() { return unavailable_reply("shutting down, retry later"); }
-
-  // Holds an intake slot for one input; empty when the server is draining.
-  class IntakeSlot {
-   public:
-    explicit IntakeSlot(Impl& impl) : impl_(impl.enter_intake() ? &impl : nullptr) {}
-    ~IntakeSlot() {
-      if (impl_ != nullptr) impl_->leave_intake();
-    }
-    IntakeSlot(const IntakeSlot&) = delete;
-    IntakeSlot& operator=(const IntakeSlot&) = delete;
-    explicit operator bool() const { return impl_ != nullptr; }
-
-   private:
-    Impl* impl_;
-  };
 
   ServerSettings settings;
   ServerDependencies deps;
@@ -176,38 +155,10 @@ struct HttpServer::Impl {
   std::thread thread;
   int port = 0;
 
-  // Routed requests from pre-routing until their response is written (the logger), so
-  // stop() can let them finish before it shuts the connections.
-  void request_begun() {
-    std::lock_guard lock(active_mu);
-    ++active;
-  }
-  void request_done() {
-    std::lock_guard lock(active_mu);
-    if (--active == 0) all_written.notify_all();
-  }
-
-  std::mutex active_mu;  // guards active
-  std::condition_variable all_written;
-  int active = 0;
-
-  mutable std::mutex intake_mu;  // guards draining and in_flight
-  std::condition_variable intake_idle;
-  bool draining = false;
-  int in_flight = 0;  // webhooks and events between enter_intake and leave_intake
+  // Intake slots for draining; routed requests from pre-routing until the logger (their
+  // response is written), so stop() can let them finish before it shuts the connections.
+  RequestTracker tracker;
 };
-
-bool HttpServer::Impl::enter_intake() {
-  std::lock_guard lock(intake_mu);
-  if (draining) return false;
-  ++in_flight;
-  return true;
-}
-
-void HttpServer::Impl::leave_intake() {
-  std::lock_guard lock(intake_mu);
-  if (--in_flight == 0) intake_idle.notify_all();
-}
 
 void HttpServer::Impl::configure() {
   const int threads = std::max(1, settings.threads);
@@ -225,9 +176,9 @@ void HttpServer::Impl::configure() {
   });
 
   server.set_pre_routing_handler([this](const Request& req, Response& res) {
-    if (t_request_start) request_done();  // the last one on this thread never logged
+    if (t_request_start) tracker.request_done();  // the last one on this thread never logged
     t_request_start = std::chrono::steady_clock::now();
-    request_begun();
+    tracker.request_begun();
     res.set_header(kRequestIdHeader, request_id_for(header_or_empty(req, kRequestIdHeader)));
     return httplib::Server::HandlerResponse::Unhandled;
   });
@@ -277,7 +228,7 @@ void HttpServer::Impl::configure() {
                                                      *t_request_start)
                .count();
       t_request_start.reset();
-      request_done();
+      tracker.request_done();
     }
     spdlog::info("http request method={} path={} status={} duration_ms={:.2f} request_id={}",
                  printable(req.method), printable(req.path), res.status, ms,
@@ -297,7 +248,7 @@ void HttpServer::Impl::add_routes() {
     }
     std::string body;
     if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
-    const IntakeSlot slot(*this);
+    const IntakeSlot slot(tracker);
     if (!slot) return apply(draining_reply(), res);
     apply(handle_webhook_update(body, deps.parse_update, deps.accept), res);
   });
@@ -311,7 +262,7 @@ void HttpServer::Impl::add_routes() {
                                    header_or_empty(req, "X-Reviewbot-Signature"), body)) {
       return apply(*denial, res);
     }
-    const IntakeSlot slot(*this);
+    const IntakeSlot slot(tracker);
     if (!slot) return apply(draining_reply(), res);
     apply(handle_event(body, deps.clock.now(), deps.accept), res);
   });
@@ -381,7 +332,7 @@ void HttpServer::Impl::add_routes() {
 
   server.Get("/healthz", [](const Request&, Response& res) { apply(handle_healthz(), res); });
   server.Get("/readyz", [this](const Request&, Response& res) {
-    if (!draining_now()) return apply(handle_readyz(deps.readiness), res);
+    if (!tracker.draining()) return apply(handle_readyz(deps.readiness), res);
     apply(handle_readyz([this] {
             Readiness state = deps.readiness ? deps.readiness() : Readiness{};
             state.checks.emplace_back("accepting", false);
@@ -435,29 +386,22 @@ void HttpServer::stop() {
   auto& s = *impl_;
   if (!s.thread.joinable()) return;
   s.server.stop();
-  {
-    // Shutting a connection makes httplib drop a response not yet written.
-    std::unique_lock lock(s.active_mu);
-    if (!s.all_written.wait_for(lock, kStopWriteLimit, [&s] { return s.active == 0; })) {
-      spdlog::warn("http stop: {} responses still unwritten after {} s", s.active,
-                   kStopWriteLimit.count());
-    }
+  // Shutting a connection makes httplib drop a response not yet written.
+  if (const int unwritten = s.tracker.wait_for_responses(kStopWriteLimit); unwritten > 0) {
+    spdlog::warn("http stop: {} responses still unwritten after {} s", unwritten,
+                 kStopWriteLimit.count());
   }
   shutdown_connections(s.port);
   s.thread.join();
   s.port = 0;
 }
 
-void HttpServer::begin_drain() {
-  std::lock_guard lock(impl_->intake_mu);
-  impl_->draining = true;
-}
+void HttpServer::begin_drain() { impl_->tracker.begin_drain(); }
 
-bool HttpServer::draining() const { return impl_->draining_now(); }
+bool HttpServer::draining() const { return impl_->tracker.draining(); }
 
 bool HttpServer::wait_for_intake(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(impl_->intake_mu);
-  return impl_->intake_idle.wait_for(lock, timeout, [this] { return impl_->in_flight == 0; });
+  return impl_->tracker.wait_for_intake(timeout);
 }
 
 int HttpServer::port() const { return impl_->port; }
