@@ -4,10 +4,13 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -71,6 +74,60 @@ void register_webhook(platform::PlatformClient& client, const config::Config& cf
     spdlog::error(log_fields({{"msg", "setWebhook failed"}, {"error", status.error().message}}));
   }
 }
+
+// Shutdown must end well inside the platform's grace period (Heroku: 30 s, then SIGKILL).
+constexpr auto kShutdownLimit = std::chrono::seconds(9);
+constexpr auto kIntakeDrainLimit = std::chrono::seconds(5);
+// getUpdates long-poll length; stopping the poller waits for the poll in progress.
+constexpr int kPollTimeoutSeconds = 5;
+
+long long elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               since)
+      .count();
+}
+
+template <typename Step>
+void timed_phase(const char* name, Step&& step) {
+  const auto start = std::chrono::steady_clock::now();
+  step();
+  spdlog::info(log_fields(
+      {{"msg", "shutdown phase done"}, {"phase", name}, {"duration_ms", elapsed_ms(start)}}));
+}
+
+// Ends the process with status 1 if shutdown has not finished within `limit` (a Bot API
+// call can take up to its request timeout). Nothing is lost: claimed outbox rows are
+// released and sent again at the next start.
+class ShutdownWatchdog {
+ public:
+  explicit ShutdownWatchdog(std::chrono::seconds limit)
+      : thread_([this, limit] {
+          std::unique_lock lock(mu_);
+          if (!done_cv_.wait_for(lock, limit, [this] { return done_; })) {
+            spdlog::error(
+                log_fields({{"msg", "shutdown took too long; exiting with work in flight"},
+                            {"limit_s", limit.count()}}));
+            spdlog::default_logger()->flush();
+            std::_Exit(1);
+          }
+        }) {}
+  ~ShutdownWatchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    thread_.join();
+  }
+  ShutdownWatchdog(const ShutdownWatchdog&) = delete;
+  ShutdownWatchdog& operator=(const ShutdownWatchdog&) = delete;
+
+ private:
+  std::mutex mu_;  // guards done_
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: started after the members it uses
+};
 
 }  // namespace
 
@@ -163,7 +220,8 @@ int main(int argc, char** argv) {
       spdlog::warn(
           log_fields({{"msg", "deleteWebhook failed"}, {"error", deleted.error().message}}));
     }
-    poller = std::make_unique<platform::telegram::UpdatePoller>(make_client(cfg), accept);
+    poller = std::make_unique<platform::telegram::UpdatePoller>(make_client(cfg), accept,
+                                                                kPollTimeoutSeconds);
     poller->start();
     spdlog::info(log_fields({{"msg", "polling for updates"}}));
   } else if (!cfg.public_url.empty()) {
@@ -172,10 +230,23 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  const auto shutdown_start = std::chrono::steady_clock::now();
   spdlog::info(log_fields({{"msg", "shutting down"}, {"signal", strsignal(signal_number)}}));
-  if (poller) poller->stop();
-  server.stop();
-  dispatcher.stop();
-  spdlog::info(log_fields({{"msg", "stopped"}}));
+  const ShutdownWatchdog watchdog(kShutdownLimit);
+  // Inputs first (new ones get 503 + Retry-After and are sent again later), then the
+  // ones in flight, then the outbox send in progress; the database closes last.
+  timed_phase("stop accepting", [&] {
+    server.begin_drain();
+    if (poller) poller->stop();
+  });
+  timed_phase("finish inputs in flight", [&] {
+    if (!server.wait_for_intake(kIntakeDrainLimit)) {
+      spdlog::warn(log_fields({{"msg", "inputs still in flight after the drain limit"}}));
+    }
+  });
+  timed_phase("stop http server", [&] { server.stop(); });
+  timed_phase("stop dispatcher", [&] { dispatcher.stop(); });
+  timed_phase("close database", [&] { db.reset(); });
+  spdlog::info(log_fields({{"msg", "stopped"}, {"duration_ms", elapsed_ms(shutdown_start)}}));
   return 0;
 }

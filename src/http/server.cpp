@@ -5,11 +5,14 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
+#include "request_tracker.h"
 #include "reviewbot/admin/review_csv.h"
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/admin/stats_handler.h"
@@ -29,6 +32,8 @@ constexpr const char* kRequestIdHeader = "X-Request-Id";
 // A rejected body is read and dropped up to this multiple of the limit so the connection
 // stays usable; beyond it the read is abandoned.
 constexpr std::size_t kDrainFactor = 16;
+// How long stop() waits for requests being handled to write their responses.
+constexpr std::chrono::seconds kStopWriteLimit{5};
 
 // Each request is handled start to finish on one pool thread, so the pre-routing hook can
 // hand its start time to the logger this way.
@@ -141,12 +146,18 @@ struct HttpServer::Impl {
 
   void configure();
   void add_routes();
+  // The 503 for an input refused while draining.
+  static Reply draining_reply() { return unavailable_reply("shutting down, retry later"); }
 
   ServerSettings settings;
   ServerDependencies deps;
   ListeningServer server;
   std::thread thread;
   int port = 0;
+
+  // Intake slots for draining; routed requests from pre-routing until the logger (their
+  // response is written), so stop() can let them finish before it shuts the connections.
+  RequestTracker tracker;
 };
 
 void HttpServer::Impl::configure() {
@@ -164,8 +175,10 @@ void HttpServer::Impl::configure() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
 
-  server.set_pre_routing_handler([](const Request& req, Response& res) {
+  server.set_pre_routing_handler([this](const Request& req, Response& res) {
+    if (t_request_start) tracker.request_done();  // the last one on this thread never logged
     t_request_start = std::chrono::steady_clock::now();
+    tracker.request_begun();
     res.set_header(kRequestIdHeader, request_id_for(header_or_empty(req, kRequestIdHeader)));
     return httplib::Server::HandlerResponse::Unhandled;
   });
@@ -207,13 +220,15 @@ void HttpServer::Impl::configure() {
                   what);
     apply(error_reply(500, "internal error"), res);
   });
-  server.set_logger([](const Request& req, const Response& res) {
+  // httplib calls the logger once the response is written.
+  server.set_logger([this](const Request& req, const Response& res) {
     double ms = -1;
     if (t_request_start) {
       ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                      *t_request_start)
                .count();
       t_request_start.reset();
+      tracker.request_done();
     }
     spdlog::info("http request method={} path={} status={} duration_ms={:.2f} request_id={}",
                  printable(req.method), printable(req.path), res.status, ms,
@@ -233,6 +248,8 @@ void HttpServer::Impl::add_routes() {
     }
     std::string body;
     if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
+    const IntakeSlot slot(tracker);
+    if (!slot) return apply(draining_reply(), res);
     apply(handle_webhook_update(body, deps.parse_update, deps.accept), res);
   });
 
@@ -245,6 +262,8 @@ void HttpServer::Impl::add_routes() {
                                    header_or_empty(req, "X-Reviewbot-Signature"), body)) {
       return apply(*denial, res);
     }
+    const IntakeSlot slot(tracker);
+    if (!slot) return apply(draining_reply(), res);
     apply(handle_event(body, deps.clock.now(), deps.accept), res);
   });
 
@@ -312,8 +331,15 @@ void HttpServer::Impl::add_routes() {
   });
 
   server.Get("/healthz", [](const Request&, Response& res) { apply(handle_healthz(), res); });
-  server.Get("/readyz",
-             [this](const Request&, Response& res) { apply(handle_readyz(deps.readiness), res); });
+  server.Get("/readyz", [this](const Request&, Response& res) {
+    if (!tracker.draining()) return apply(handle_readyz(deps.readiness), res);
+    apply(handle_readyz([this] {
+            Readiness state = deps.readiness ? deps.readiness() : Readiness{};
+            state.checks.emplace_back("accepting", false);
+            return state;
+          }),
+          res);
+  });
 }
 
 HttpServer::HttpServer(ServerSettings settings, ServerDependencies deps)
@@ -360,9 +386,22 @@ void HttpServer::stop() {
   auto& s = *impl_;
   if (!s.thread.joinable()) return;
   s.server.stop();
+  // Shutting a connection makes httplib drop a response not yet written.
+  if (const int unwritten = s.tracker.wait_for_responses(kStopWriteLimit); unwritten > 0) {
+    spdlog::warn("http stop: {} responses still unwritten after {} s", unwritten,
+                 kStopWriteLimit.count());
+  }
   shutdown_connections(s.port);
   s.thread.join();
   s.port = 0;
+}
+
+void HttpServer::begin_drain() { impl_->tracker.begin_drain(); }
+
+bool HttpServer::draining() const { return impl_->tracker.draining(); }
+
+bool HttpServer::wait_for_intake(std::chrono::milliseconds timeout) {
+  return impl_->tracker.wait_for_intake(timeout);
 }
 
 int HttpServer::port() const { return impl_->port; }

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_intake.h"
@@ -456,4 +459,79 @@ TEST_CASE("start fails when the port is taken, and stop does not wait for idle c
   h.server->stop();
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(3));
   CHECK(h.server->port() == 0);
+}
+
+TEST_CASE("while draining, new inputs get 503 with Retry-After and health keeps answering",
+          "[server][shutdown]") {
+  Harness h;
+  auto c = h.client();
+  REQUIRE_FALSE(h.server->draining());
+  h.server->begin_drain();
+  CHECK(h.server->draining());
+
+  auto hook = c.Post("/webhook/telegram", kWebhookHeaders, kUpdate, "application/json");
+  REQUIRE(hook);
+  CHECK(hook->status == 503);
+  CHECK(hook->has_header("Retry-After"));
+  auto event = c.Post("/v1/events", kAdminHeaders, kEvent, "application/json");
+  REQUIRE(event);
+  CHECK(event->status == 503);
+  CHECK(event->has_header("Retry-After"));
+  CHECK(h.store.process_calls().empty());
+
+  auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto ready = c.Get("/readyz");
+  REQUIRE(ready);
+  CHECK(ready->status == 503);
+  CHECK(json::parse(ready->body)["checks"]["accepting"] == "failing");
+  CHECK(h.server->wait_for_intake(std::chrono::milliseconds(0)));
+}
+
+TEST_CASE("an input in flight when draining begins is committed and answered",
+          "[server][shutdown]") {
+  Harness h;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool release = false;
+  auto blocking_accept = [&](const store::InboundKey& key, const core::Event& event) {
+    {
+      std::unique_lock lock(mu);
+      entered = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    }
+    return h.intake.accept(key, event);
+  };
+  auto settings = Harness::defaults();
+  http::HttpServer server(
+      settings, http::ServerDependencies{
+                    h.store, h.clock, blocking_accept, testing::fake_parse_update, {}, {}});
+  REQUIRE(server.start().ok());
+
+  int answer = 0;  // the webhook's status; 0 = no answer
+  std::thread poster([&] {
+    httplib::Client c("127.0.0.1", server.port());
+    c.set_read_timeout(5, 0);
+    auto res = c.Post("/webhook/telegram", kWebhookHeaders, kUpdate, "application/json");
+    if (res) answer = res->status;
+  });
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return entered; }));
+  }
+  server.begin_drain();
+  CHECK_FALSE(server.wait_for_intake(std::chrono::milliseconds(50)));
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  CHECK(server.wait_for_intake(std::chrono::seconds(5)));
+  server.stop();
+  poster.join();
+  CHECK(answer == 200);
+  CHECK(h.store.process_calls().size() == 1);
 }

@@ -61,6 +61,7 @@ ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::str
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
 
+  std::fflush(nullptr);  // else the child flushes the parent's buffered output again
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

@@ -14,10 +14,11 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 }  // namespace
 
-ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env) {
+ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env, std::string data_dir) {
+  if (data_dir.empty()) data_dir = dir_.path();
   std::map<std::string, std::string> full = {
       {"PORT", "0"},
-      {"DATABASE_URL", "sqlite://" + dir_.path() + "/reviewbot.db"},
+      {"DATABASE_URL", "sqlite://" + data_dir + "/reviewbot.db"},
       {"TEMPLATES_DIR", env_or("REVIEWBOT_TEMPLATES_DIR", REVIEWBOT_DEFAULT_TEMPLATES_DIR)},
       {"LOG_FORMAT", "json"},
       {"LOG_LEVEL", "debug"},

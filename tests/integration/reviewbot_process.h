@@ -1,6 +1,6 @@
 // Starts the real reviewbot executable (REVIEWBOT_BIN, default: the one built here) on
-// 127.0.0.1 with a fresh SQLite database in a temporary directory, and stops it on
-// destruction. Not thread-safe.
+// 127.0.0.1 with a fresh SQLite database in a temporary directory (or one in a given
+// directory, so a later process reopens it), and stops it on destruction. Not thread-safe.
 #pragma once
 
 #include <httplib.h>
@@ -17,13 +17,18 @@ namespace reviewbot::testing {
 class ReviewbotProcess {
  public:
   // env is added to a minimal environment (PORT=0, DATABASE_URL in a temp dir,
-  // TEMPLATES_DIR, LOG_FORMAT=json, no quiet hours). Throws if it does not start.
-  explicit ReviewbotProcess(std::map<std::string, std::string> env);
+  // TEMPLATES_DIR, LOG_FORMAT=json, no quiet hours). A non-empty `data_dir` holds the
+  // database instead (data_dir/reviewbot.db), for restarts on the same data; the caller
+  // owns the directory. Throws if it does not start.
+  explicit ReviewbotProcess(std::map<std::string, std::string> env, std::string data_dir = "");
 
   int port() const { return process_->port(); }
   httplib::Client client() const;
   // SIGTERM and wait; returns the exit code (or -1).
   int stop() { return process_->stop(SIGTERM); }
+  // SIGKILL (a crash) and wait; returns -1 (no exit code).
+  int kill() { return process_->stop(SIGKILL); }
+  pid_t pid() const { return process_->pid(); }
   std::string log() const { return process_->log(); }
 
   httplib::Result post_update(const nlohmann::json& update, const std::string& secret = "");

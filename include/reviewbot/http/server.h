@@ -4,10 +4,12 @@
 // X-Request-Id; one log line per request, never with tokens or bodies. JSON is sent as
 // "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has no switch
 // for that); CSV exports are gzipped when the client asks.
-// start()/stop() from one owning thread; handlers run on the server's thread pool.
+// start()/stop() from one owning thread; handlers run on the server's thread pool;
+// begin_drain()/wait_for_intake()/draining() are thread-safe.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -71,9 +73,19 @@ class HttpServer {
   // the port cannot be bound or the server was already started.
   core::Status start();
 
-  // Stops accepting, shuts idle keep-alive connections, lets in-flight requests finish and
-  // joins the pool. Idempotent.
+  // Stops accepting, lets requests being handled write their responses (up to 5 s), shuts
+  // idle keep-alive connections and joins the pool. Idempotent.
   void stop();
+
+  // Shutdown, step one: from now on POST /webhook/telegram and /v1/events answer 503 with
+  // Retry-After (so Telegram and the till send them again later) and /readyz answers 503;
+  // inputs already being processed finish and get their answer. Health, admin reads and
+  // links keep answering. Idempotent.
+  void begin_drain();
+  bool draining() const;
+  // Waits until no webhook or event is being processed, or `timeout` passes; returns
+  // whether none is. Meaningful after begin_drain().
+  bool wait_for_intake(std::chrono::milliseconds timeout);
 
   // The bound port once started (the real one when settings.port was 0), else 0.
   int port() const;
