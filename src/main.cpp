@@ -187,11 +187,9 @@ int main(int argc, char** argv) {
   store::Intake intake(engine, *db, clock);
 
   delivery::Dispatcher dispatcher(*db, clock, make_client(cfg));
-  auto accept = [&](const store::InboundKey& key, const core::Event& event) {
-    auto result = intake.accept(key, event);
-    if (result.status == store::ProcessResult::Status::kApplied) dispatcher.notify();
-    return result;
-  };
+  // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
+  const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
+  const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);
 
   http::ServerSettings server_settings;
   server_settings.port = cfg.port;
@@ -201,14 +199,15 @@ int main(int argc, char** argv) {
   server_settings.bot_username = username.value_or("");
   server_settings.link_secret = cfg.telegram_bot_token;
   // "platform" fails while the delivery circuit breaker is open (the Bot API looks down).
-  http::ServerDependencies deps =
-      http::production_dependencies(intake, *db, clock, [&db, &dispatcher] {
+  http::ServerDependencies deps = http::production_dependencies(
+      intake, *db, clock,
+      [&db, &dispatcher] {
         const bool platform_up =
             dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen;
         return http::Readiness{
             {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
-      });
-  deps.accept = accept;
+      },
+      notify_dispatcher);
   http::HttpServer server(server_settings, deps);
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));
