@@ -1,13 +1,9 @@
 // The review flow against real mock_platform processes: Telegram's side is simulated by
 // mock_platform's control API; updates reach reviewbot by webhook or by getUpdates.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <cstdlib>
 
 #include "integration/child_process.h"
+#include "integration/mock_platform_process.h"
 #include "integration/reviewbot_process.h"
 #include "integration/updates.h"
 
@@ -17,76 +13,9 @@ using namespace reviewbot::testing;
 namespace {
 
 constexpr const char* kAdmin = "admin-secret-token";
-constexpr const char* kToken = "424242:mock-token";
-
-// A port that was free a moment ago (reviewbot must know its own URL before it starts).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-class MockPlatform {
- public:
-  MockPlatform()
-      : process_(mock_binary(), {"--port", "0", "--token", kToken}, {{"PATH", "/usr/bin:/bin"}},
-                 dir_.path() + "/mock.log") {}
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(process_.port()); }
-
-  json call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    httplib::Client c("127.0.0.1", process_.port());
-    c.set_read_timeout(std::chrono::seconds(10));
-    auto res = method == "GET" ? c.Get(path.c_str())
-                               : c.Post(path.c_str(), body.dump(), "application/json");
-    REQUIRE(res);
-    INFO(path << " → " << res->status << " " << res->body);
-    REQUIRE(res->status / 100 == 2);
-    return json::parse(res->body);
-  }
-
-  int64_t new_user(const std::string& name, const std::string& lang) {
-    return call("POST", "/_mock/users", {{"name", name}, {"language_code", lang}})["user_id"];
-  }
-  void say(int64_t user, const std::string& text) {
-    call("POST", "/_mock/users/" + std::to_string(user) + "/messages", {{"text", text}});
-  }
-  void press(int64_t user, int64_t message_id, const std::string& data) {
-    call("POST", "/_mock/users/" + std::to_string(user) + "/press",
-         {{"message_id", message_id}, {"callback_data", data}});
-  }
-  // The chat's bot messages once there are at least n of them.
-  json bot_messages(int64_t user, std::size_t n) {
-    json out = json::array();
-    eventually([&] {
-      out = json::array();
-      const json chat = call("GET", "/_mock/chats/" + std::to_string(user));
-      for (const auto& m : chat["messages"]) {
-        if (m["from"] == "bot") out.push_back(m);
-      }
-      return out.size() >= n;
-    });
-    return out;
-  }
-  std::string log() const { return process_.log(); }
-
- private:
-  static std::string mock_binary() {
-    const char* v = std::getenv("MOCK_PLATFORM_BIN");
-    return v && *v ? v : REVIEWBOT_DEFAULT_MOCK_BIN;
-  }
-  TempDir dir_;
-  ChildProcess process_;
-};
 
 std::map<std::string, std::string> reviewbot_env(const MockPlatform& mock) {
-  return {{"TELEGRAM_BOT_TOKEN", kToken},
+  return {{"TELEGRAM_BOT_TOKEN", kMockToken},
           {"TELEGRAM_API_URL", mock.url()},
           {"ADMIN_TOKEN", kAdmin},
           {"REVIEW_URL", "https://reviews.example/shop"}};
@@ -144,7 +73,7 @@ TEST_CASE("reviewbot registers its webhook and runs the flow through mock_platfo
   CHECK(reviews["reviews"][0]["trigger"] == "thank_you");
   CHECK(reviews["reviews"][0]["comment"] == "Muy rico todo");
 
-  const json stats = mock.call("GET", "/_mock/stats");
+  const json stats = mock.stats();
   INFO(stats.dump());
   CHECK(stats["calls"]["setWebhook"]["200"] == 1);
   CHECK(stats["duplicate_sends"] == 0);
@@ -169,7 +98,7 @@ TEST_CASE("with UPDATES_MODE=polling reviewbot fetches updates with getUpdates",
   const int64_t ann = d.mock.new_user("Ann", "en");
   d.mock.say(ann, "thank you!");
   rate_and_comment(d.mock, d.bot, ann, 5, "Lovely");
-  const json stats = d.mock.call("GET", "/_mock/stats");
+  const json stats = d.mock.stats();
   INFO(stats.dump());
   CHECK(stats["calls"].contains("getUpdates"));
   CHECK_FALSE(stats["calls"].contains("setWebhook"));
