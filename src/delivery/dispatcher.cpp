@@ -64,6 +64,7 @@ platform::SendResult Dispatcher::send_logged(const store::OutboxRow& row,
     result.kind = Kind::kTransient;
     result.description = e.what();
   }
+  counters_.count_call(result.kind);
   const core::Time now = clock_.now();
   limiter_.record(core::chat_of(body), now);
   if (result.kind == Kind::kRetryAfter) {
@@ -100,6 +101,7 @@ store::DeliveryOutcome Dispatcher::deliver(const store::OutboxRow& row) {
       tried_plain = true;
       if (auto plain = as_plain_text(body)) {
         body = std::move(*plain);
+        DeliveryCounters::bump(counters_.fallback_plain_text);
         result = send_logged(row, body, attempt, "plain_text");
         continue;
       }
@@ -108,6 +110,7 @@ store::DeliveryOutcome Dispatcher::deliver(const store::OutboxRow& row) {
       tried_bare = true;
       if (auto bare = without_keyboard(body)) {
         body = std::move(*bare);
+        DeliveryCounters::bump(counters_.fallback_no_keyboard);
         result = send_logged(row, body, attempt, "no_keyboard");
         continue;
       }
@@ -154,10 +157,12 @@ int Dispatcher::run_once() {
       continue;
     }
     if (const core::Time until = blocked_until(t); until > t) {
+      DeliveryCounters::bump(counters_.deferred_paused);
       defer(row, until, "platform paused");
       continue;
     }
     if (const core::Time at = limiter_.allowed_at(core::chat_of(row.body), t); at > t) {
+      DeliveryCounters::bump(counters_.deferred_rate_limit);
       defer(row, at, "rate limit");
       continue;
     }

@@ -13,6 +13,7 @@
 #include "reviewbot/core/clock.h"
 #include "reviewbot/delivery/backoff.h"
 #include "reviewbot/delivery/circuit_breaker.h"
+#include "reviewbot/delivery/delivery_counters.h"
 #include "reviewbot/delivery/outcome.h"
 #include "reviewbot/delivery/rate_limiter.h"
 #include "reviewbot/platform/platform_client.h"
@@ -58,6 +59,8 @@ class Dispatcher {
 
   // The platform's circuit breaker state (for /readyz).
   CircuitBreaker::State platform_state() const;
+  // What the dispatcher has done since it was made (for /metrics); safe from any thread.
+  const DeliveryCounters& counters() const { return counters_; }
 
  private:
   store::DeliveryOutcome deliver(const store::OutboxRow& row);
@@ -76,6 +79,7 @@ class Dispatcher {
   UnitRandom random_;    // dispatcher thread only
   RateLimiter limiter_;  // dispatcher thread only
   CircuitBreaker breaker_;
+  DeliveryCounters counters_;
   std::thread thread_;
 
   mutable std::mutex mutex_;  // guards the two flags below
