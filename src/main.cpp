@@ -25,6 +25,7 @@
 #include "reviewbot/platform/telegram/bot_api_client.h"
 #include "reviewbot/platform/telegram/update_parser.h"
 #include "reviewbot/platform/telegram/update_poller.h"
+#include "reviewbot/platform/webhook_setup.h"
 #include "reviewbot/store/intake.h"
 #include "reviewbot/store/sqlite_store.h"
 
@@ -60,19 +61,6 @@ std::optional<std::string> bot_username(platform::PlatformClient& client, bool& 
     std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
   }
   return std::nullopt;
-}
-
-void register_webhook(platform::PlatformClient& client, const config::Config& cfg) {
-  platform::WebhookSettings hook;
-  hook.url = cfg.public_url + "/webhook/telegram";
-  hook.secret_token = cfg.telegram_webhook_secret;
-  hook.allowed_updates = platform::telegram::handled_update_types();
-  auto status = client.set_webhook(hook);
-  if (status.ok()) {
-    spdlog::info(log_fields({{"msg", "webhook registered"}, {"url", hook.url}}));
-  } else {
-    spdlog::error(log_fields({{"msg", "setWebhook failed"}, {"error", status.error().message}}));
-  }
 }
 
 // Shutdown must end well inside the platform's grace period (Heroku: 30 s, then SIGKILL).
@@ -186,7 +174,10 @@ int main(int argc, char** argv) {
   const core::Engine engine(cfg.policy, settings, *templates);
   store::Intake intake(engine, *db, clock);
 
-  delivery::Dispatcher dispatcher(*db, clock, make_client(cfg));
+  delivery::DispatcherSettings delivery_settings;
+  delivery_settings.rate.per_bot = cfg.send_rate;
+  delivery_settings.rate.per_chat_interval = cfg.chat_send_interval;
+  delivery::Dispatcher dispatcher(*db, clock, make_client(cfg), delivery_settings);
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
   const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);
@@ -224,7 +215,12 @@ int main(int argc, char** argv) {
     poller->start();
     spdlog::info(log_fields({{"msg", "polling for updates"}}));
   } else if (!cfg.public_url.empty()) {
-    register_webhook(*startup_client, cfg);
+    platform::WebhookSettings hook;
+    hook.url = cfg.public_url + "/webhook/telegram";
+    hook.secret_token = cfg.telegram_webhook_secret;
+    hook.max_connections = cfg.webhook_max_connections;
+    hook.allowed_updates = platform::telegram::handled_update_types();
+    (void)platform::register_webhook(*startup_client, hook);  // it logs what went wrong
   }
 
   int signal_number = 0;

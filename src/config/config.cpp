@@ -82,6 +82,18 @@ Status check_one_of(const std::string& value, std::initializer_list<const char*>
   return Error{quoted(value) + " is not " + what + " (use " + list + ")"};
 }
 
+// A whole number in [lo, hi]; the error names the range.
+Status set_int(int& out, const std::string& value, int lo, int hi, const char* what) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < lo || n > hi) {
+    return Error{quoted(value) + " is not " + what + " (use " + std::to_string(lo) + "-" +
+                 std::to_string(hi) + ")"};
+  }
+  out = n;
+  return core::ok_status();
+}
+
 Status set_duration(core::Duration& out, const std::string& value) {
   auto d = parse_duration(value);
   if (!d) return d.error();
@@ -89,17 +101,9 @@ Status set_duration(core::Duration& out, const std::string& value) {
   return core::ok_status();
 }
 
-const std::array<Variable, 20> kVariables = {{
+const std::array<Variable, 24> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
-     [](Config& c, const std::string& v) -> Status {
-       int port = -1;
-       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
-       if (ec != std::errc() || end != v.data() + v.size() || v[0] == '-' || port > 65535) {
-         return Error{quoted(v) + " is not a port number (use 0-65535)"};
-       }
-       c.port = port;
-       return core::ok_status();
-     }},
+     [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
      "database: sqlite://relative.db or sqlite:///abs/path.db", false,
      [](Config& c, const std::string& v) -> Status {
@@ -204,6 +208,15 @@ const std::array<Variable, 20> kVariables = {{
      [](Config& c, const std::string& v) { return set_duration(c.policy.cooldown, v); }},
     {"REMINDER_AFTER", "24h", "one reminder if the customer has not answered; 0 disables", false,
      [](Config& c, const std::string& v) { return set_duration(c.policy.reminder_after, v); }},
+    {"CONVERSATION_TTL", "7d",
+     "an unanswered request stops blocking new ones after this; later answers are declined", false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = set_duration(c.policy.conversation_ttl, v); !s) return s;
+       if (c.policy.conversation_ttl.count() == 0) {
+         return Error{"\"0\" would close every conversation at once (use e.g. 1h, 7d)"};
+       }
+       return core::ok_status();
+     }},
     {"QUIET_HOURS", "21:00-09:00", "no sends in this local window (HH:MM-HH:MM); empty disables",
      true,
      [](Config& c, const std::string& v) -> Status {
@@ -218,6 +231,17 @@ const std::array<Variable, 20> kVariables = {{
        if (!tz) return tz.error();
        c.policy.time_zone = *tz;
        return core::ok_status();
+     }},
+    {"SEND_RATE", "30", "most Bot API calls per second over all chats (Telegram allows ~30)", false,
+     [](Config& c, const std::string& v) {
+       return set_int(c.send_rate, v, 1, 1000, "a rate in calls per second");
+     }},
+    {"CHAT_SEND_INTERVAL", "1s", "least time between two messages to one chat; 0 disables", false,
+     [](Config& c, const std::string& v) { return set_duration(c.chat_send_interval, v); }},
+    {"WEBHOOK_MAX_CONNECTIONS", "40",
+     "setWebhook max_connections: parallel webhook deliveries Telegram may open", false,
+     [](Config& c, const std::string& v) {
+       return set_int(c.webhook_max_connections, v, 1, 100, "a connection count");
      }},
     {"LOG_FORMAT", "json", "log lines on stdout: json (one object per line) or text", false,
      [](Config& c, const std::string& v) -> Status {

@@ -86,10 +86,13 @@ Outcome request(const Ctx& ctx, Customer& customer, const RequestSpec& spec, Dec
   if (!text.ok()) return skipped("no_template");
 
   const Conversation conv = new_conversation(ctx, customer, spec, *choice);
-  out.messages.push_back(outgoing(MessageKind::kRequest,
-                                  SendText{conv.chat_id, std::move(text).value(), true,
-                                           rating_keyboard(), conv.business_connection_id},
-                                  spec.due, 0));
+  SendText body{conv.chat_id, std::move(text).value(), true, rating_keyboard(),
+                conv.business_connection_id};
+  // Should the platform refuse the buttons, the request asks for a typed rating instead.
+  if (auto hint = render(ctx, message::kTypedRatingHint, choice->locale, RenderVars{})) {
+    body.text_without_keyboard = body.text + "\n\n" + *hint;
+  }
+  out.messages.push_back(outgoing(MessageKind::kRequest, std::move(body), spec.due, 0));
   add_reminder(ctx, customer, conv, out);
   out.conversation = conv;
   customer.last_request_at = spec.due;

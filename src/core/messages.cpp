@@ -97,6 +97,7 @@ std::string to_json(const MessageBody& body) {
     j = {{"type", "send_text"}, {"chat_id", m->chat_id}, {"text", m->text}, {"html", m->html}};
     if (!m->keyboard.empty()) j["keyboard"] = keyboard_to_json(m->keyboard);
     put_connection(j, m->business_connection_id);
+    if (!m->text_without_keyboard.empty()) j["text_without_keyboard"] = m->text_without_keyboard;
   } else if (const auto* e = std::get_if<EditText>(&body)) {
     j = {{"type", "edit_text"},
          {"chat_id", e->chat_id},
@@ -126,6 +127,7 @@ std::optional<MessageBody> message_body_from_json(const std::string& text) {
                  {},
                  get_connection(j)};
       if (auto it = j.find("keyboard"); it != j.end()) m.keyboard = keyboard_from_json(*it);
+      m.text_without_keyboard = j.value("text_without_keyboard", "");
       return m;
     }
     if (type == "edit_text") {

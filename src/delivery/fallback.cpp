@@ -95,6 +95,9 @@ std::optional<core::MessageBody> as_plain_text(const core::MessageBody& body) {
     core::SendText plain = *send;
     plain.html = false;
     plain.text = html_to_plain_text(send->text);
+    if (!send->text_without_keyboard.empty()) {
+      plain.text_without_keyboard = html_to_plain_text(send->text_without_keyboard);
+    }
     return plain;
   }
   if (const auto* edit = std::get_if<core::EditText>(&body); edit && edit->html) {
@@ -111,6 +114,8 @@ std::optional<core::MessageBody> without_keyboard(const core::MessageBody& body)
   if (!send || send->keyboard.empty()) return std::nullopt;
   core::SendText bare = *send;
   bare.keyboard.clear();
+  if (!bare.text_without_keyboard.empty()) bare.text = std::move(bare.text_without_keyboard);
+  bare.text_without_keyboard.clear();
   for (const auto& row : send->keyboard) {
     for (const auto& button : row) {
       if (button.url.empty()) continue;

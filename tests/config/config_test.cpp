@@ -41,8 +41,12 @@ const std::vector<std::string> kVariables = {"PORT",
                                              "REQUEST_DELAY",
                                              "COOLDOWN",
                                              "REMINDER_AFTER",
+                                             "CONVERSATION_TTL",
                                              "QUIET_HOURS",
                                              "TIMEZONE",
+                                             "SEND_RATE",
+                                             "CHAT_SEND_INTERVAL",
+                                             "WEBHOOK_MAX_CONNECTIONS",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
 
@@ -74,6 +78,10 @@ TEST_CASE("an empty environment gives the documented defaults", "[config]") {
   CHECK(c->policy.time_zone.name() == "UTC");
   CHECK(c->log_format == "json");
   CHECK(c->log_level == "info");
+  CHECK(c->policy.conversation_ttl == hours{24 * 7});
+  CHECK(c->send_rate == 30);
+  CHECK(c->chat_send_interval == seconds{1});
+  CHECK(c->webhook_max_connections == 40);
 }
 
 TEST_CASE("every variable is read from the environment", "[config]") {
@@ -94,8 +102,12 @@ TEST_CASE("every variable is read from the environment", "[config]") {
            {"REQUEST_DELAY", "90s"},
            {"COOLDOWN", "7d"},
            {"REMINDER_AFTER", "0"},
+           {"CONVERSATION_TTL", "2d"},
            {"QUIET_HOURS", "22:30-07:00"},
            {"TIMEZONE", "Europe/Berlin"},
+           {"SEND_RATE", "20"},
+           {"CHAT_SEND_INTERVAL", "0"},
+           {"WEBHOOK_MAX_CONNECTIONS", "100"},
            {"LOG_FORMAT", "text"},
            {"LOG_LEVEL", "debug"}};
   auto c = s.load();
@@ -116,6 +128,10 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   CHECK(c->policy.request_delay == seconds{90});
   CHECK(c->policy.cooldown == hours{24 * 7});
   CHECK(c->policy.reminder_after == core::Duration{0});
+  CHECK(c->policy.conversation_ttl == hours{48});
+  CHECK(c->send_rate == 20);
+  CHECK(c->chat_send_interval == core::Duration{0});
+  CHECK(c->webhook_max_connections == 100);
   REQUIRE(c->policy.quiet_hours);
   CHECK(c->policy.quiet_hours->start_minute == 22 * 60 + 30);
   CHECK(c->policy.time_zone.name() == "Europe/Berlin");
@@ -158,6 +174,11 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       {"OWNER_CHAT_ID", "99999999999999999999", "64-bit"},
       {"REQUEST_DELAY", "5x", "90s, 2h, 3d"},
       {"COOLDOWN", "-1d", "negative"},
+      {"CONVERSATION_TTL", "0", "e.g. 1h, 7d"},
+      {"SEND_RATE", "0", "1-1000"},
+      {"SEND_RATE", "fast", "1-1000"},
+      {"CHAT_SEND_INTERVAL", "500ms", "90s, 2h, 3d"},
+      {"WEBHOOK_MAX_CONNECTIONS", "101", "1-100"},
       {"REMINDER_AFTER", "24", "no unit"},
       {"QUIET_HOURS", "21:00-21:00", "HH:MM-HH:MM"},
       {"QUIET_HOURS", "9pm-9am", "HH:MM-HH:MM"},

@@ -58,6 +58,11 @@ TEST_CASE("the shipped templates carry a whole conversation in every locale",
     CHECK(requested.conversation->locale == locale);
     CHECK(every_message_has_text(requested));
     CHECK(text_of(only(requested, Kind::kRequest)).text.find("<b>Ann") == std::string::npos);
+    // Without its buttons the request asks for a typed rating, in the customer's language.
+    const auto& request = text_of(only(requested, Kind::kRequest));
+    CHECK(request.text_without_keyboard.rfind(request.text + "\n\n", 0) == 0);
+    CHECK(request.text_without_keyboard.find('5', request.text.size()) != std::string::npos);
+    CHECK(fits_telegram(request.text_without_keyboard));
 
     auto state = after(with(customer), requested);
     state.conversation->request_message_id = kRequestMessageId;

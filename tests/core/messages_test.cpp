@@ -12,7 +12,8 @@ TEST_CASE("an outbox payload survives a round trip through JSON", "[messages]") 
                "How was <b>it</b>?",
                true,
                {{{"1", "rate:1", ""}, {"5", "rate:5", ""}}, {{"Review", "", "https://x.test"}}},
-               std::string("bc-1")};
+               std::string("bc-1"),
+               "How was <b>it</b>?\n\nReply 1-5."};
     auto back = message_body_from_json(to_json(m));
     REQUIRE(back);
     const auto& s = std::get<SendText>(*back);
@@ -22,6 +23,7 @@ TEST_CASE("an outbox payload survives a round trip through JSON", "[messages]") 
     CHECK(s.keyboard[0][1].callback_data == "rate:5");
     CHECK(s.keyboard[1][0].url == "https://x.test");
     CHECK(s.business_connection_id == std::optional<std::string>("bc-1"));
+    CHECK(s.text_without_keyboard == m.text_without_keyboard);
   }
   SECTION("a callback answer") {
     auto back = message_body_from_json(to_json(AnswerCallback{"q-9", "Thanks"}));

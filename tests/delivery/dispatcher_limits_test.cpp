@@ -70,16 +70,17 @@ TEST_CASE("a chat with many rows does not hold up other chats", "[dispatcher][ra
   CHECK(h.last_status(other_b) == Status::kSent);
   REQUIRE(h.outcomes(second).size() == 1);
   CHECK(h.outcomes(second)[0].status == Status::kDeferred);
-  CHECK(h.outcomes(second)[0].retry_at == start + seconds(1));
+  // A second and the limiter's millisecond guard.
+  CHECK(h.outcomes(second)[0].retry_at == start + milliseconds(1001));
   CHECK(h.outcomes(third).empty());
 
-  h.clock.advance(milliseconds(999));
+  h.clock.advance(milliseconds(1000));
   CHECK(h.dispatcher->run_once() == 0);
   CHECK(h.store.outbox_row(second)->outcomes.size() == 1);  // not due: not claimed again
   h.clock.advance(milliseconds(1));
   CHECK(h.dispatcher->run_once() == 1);
   CHECK(h.last_status(second) == Status::kSent);
-  h.clock.advance(seconds(1));
+  h.clock.advance(milliseconds(1001));
   CHECK(h.dispatcher->run_once() == 1);
   CHECK(h.last_status(third) == Status::kSent);
 }
@@ -97,7 +98,7 @@ TEST_CASE("deferred rows do not burn attempts", "[dispatcher][rate]") {
   CHECK(h.store.outbox_row(last_try)->row.attempts == 9);
 
   h.client->script({answer(Kind::kTransient, 502)});
-  h.clock.advance(seconds(1));
+  h.clock.advance(milliseconds(1001));
   CHECK(h.dispatcher->run_once() == 1);
   const auto outcome = h.outcomes(last_try).back();
   CHECK(outcome.status == Status::kFailed);
@@ -115,7 +116,7 @@ TEST_CASE("callback answers are not held by the per-chat rule", "[dispatcher][ra
   CHECK(h.last_status(b) == Status::kSent);
 }
 
-TEST_CASE("the dispatcher sends a burst of 30 then paces at the per-bot rate",
+TEST_CASE("the dispatcher sends 30 at once, then nothing more within that second",
           "[dispatcher][rate]") {
   delivery::DispatcherSettings settings;
   settings.batch_size = 50;
@@ -124,11 +125,11 @@ TEST_CASE("the dispatcher sends a burst of 30 then paces at the per-bot rate",
   CHECK(h.dispatcher->run_once() == 30);
   const int claims = h.store.claim_count();
   CHECK(h.dispatcher->run_once() == 0);
-  CHECK(h.store.claim_count() == claims);  // no token: nothing claimed, nothing deferred
-  h.clock.advance(milliseconds(34));
-  CHECK(h.dispatcher->run_once() == 1);
-  h.clock.advance(seconds(1));
-  CHECK(h.dispatcher->run_once() == 9);
+  CHECK(h.store.claim_count() == claims);  // window full: nothing claimed, nothing deferred
+  h.clock.advance(milliseconds(1000));
+  CHECK(h.dispatcher->run_once() == 0);
+  h.clock.advance(milliseconds(1));
+  CHECK(h.dispatcher->run_once() == 10);
   CHECK(h.client->send_count() == 40);
 }
 

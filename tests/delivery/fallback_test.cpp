@@ -48,3 +48,27 @@ TEST_CASE("dropping a refused keyboard keeps its URL buttons as links in the tex
   CHECK(std::get<core::SendText>(*plain_body).text ==
         "Thanks!\n\nWrite a review: https://r.example/?a=1&b=2");
 }
+
+TEST_CASE("a rating request without its buttons asks for a typed rating instead", "[fallback]") {
+  core::SendText request{1,
+                         "How was it, <b>Ann</b>?",
+                         true,
+                         {{{"1", "rate:1", ""}}},
+                         std::nullopt,
+                         "How was it, <b>Ann</b>?\n\nReply with 1 to 5."};
+  auto bare = delivery::without_keyboard(request);
+  REQUIRE(bare);
+  const auto& b = std::get<core::SendText>(*bare);
+  CHECK(b.keyboard.empty());
+  CHECK(b.text == "How was it, <b>Ann</b>?\n\nReply with 1 to 5.");
+  CHECK(b.html);
+
+  SECTION("after the plain-text fallback too") {
+    auto plain = delivery::as_plain_text(request);
+    REQUIRE(plain);
+    auto plain_bare = delivery::without_keyboard(*plain);
+    REQUIRE(plain_bare);
+    CHECK(std::get<core::SendText>(*plain_bare).text == "How was it, Ann?\n\nReply with 1 to 5.");
+    CHECK_FALSE(std::get<core::SendText>(*plain_bare).html);
+  }
+}

@@ -28,18 +28,18 @@ std::vector<core::Time> send_to_distinct_chats(delivery::RateLimiter& limiter,
 
 }  // namespace
 
-TEST_CASE("the limiter allows a burst of 30 sends then paces at 30 per second", "[rate_limiter]") {
+TEST_CASE("the limiter lets 30 sends go at once, then no more than 30 in any second",
+          "[rate_limiter]") {
   testing::FakeClock clock;
   delivery::RateLimiter limiter;
   const core::Time start = clock.now();
   const auto times = send_to_distinct_chats(limiter, clock, 90);
   for (int i = 0; i < 30; ++i) CHECK(times[i] == start);
-  CHECK(times[30] > start);
-  CHECK(times[30] - start <= milliseconds(34));
+  CHECK(times[30] == start + milliseconds(1001));
 
-  SECTION("after the burst no one-second window holds more than 30 sends") {
-    for (std::size_t i = 30; i + 30 < times.size(); ++i) {
-      CHECK(times[i + 30] - times[i] >= seconds(1));
+  SECTION("no one-second window ever holds more than 30 sends") {
+    for (std::size_t i = 0; i + 30 < times.size(); ++i) {
+      CHECK(times[i + 30] - times[i] > seconds(1));
     }
   }
   SECTION("the 60 sends after the burst take about two seconds") {
@@ -64,15 +64,21 @@ TEST_CASE("the limiter allows one send per chat per second", "[rate_limiter]") {
   const core::Time start = clock.now();
   CHECK(limiter.allowed_at(7, start) == start);
   limiter.record(7, start);
-  CHECK(limiter.allowed_at(7, start) == start + seconds(1));
-  CHECK(limiter.allowed_at(7, start + milliseconds(999)) == start + seconds(1));
-  CHECK(limiter.allowed_at(7, start + seconds(1)) == start + seconds(1));
+  CHECK(limiter.allowed_at(7, start) == start + milliseconds(1001));
+  CHECK(limiter.allowed_at(7, start + milliseconds(999)) == start + milliseconds(1001));
+  CHECK(limiter.allowed_at(7, start + seconds(2)) == start + seconds(2));
 
   SECTION("other chats are not held back") { CHECK(limiter.allowed_at(8, start) == start); }
   SECTION("the interval is configurable") {
     delivery::RateLimiter slow({30, seconds(3)});
     slow.record(7, start);
-    CHECK(slow.allowed_at(7, start) == start + seconds(3));
+    CHECK(slow.allowed_at(7, start) == start + milliseconds(3001));
+  }
+  SECTION("an interval of 0 turns the per-chat rule off") {
+    delivery::RateLimiter free_chats({30, seconds(0)});
+    free_chats.record(7, start);
+    CHECK(free_chats.allowed_at(7, start) == start);
+    CHECK(free_chats.tracked_chats() == 0);
   }
 }
 
@@ -84,9 +90,9 @@ TEST_CASE("callback answers are exempt from the per-chat rule but count per bot"
   limiter.record(0, start);
   CHECK(limiter.allowed_at(0, start) == start);
   limiter.record(0, start);
-  // Two callback answers used the bucket of two: the next send of any kind waits.
-  CHECK(limiter.allowed_at(0, start) == start + milliseconds(500));
-  CHECK(limiter.allowed_at(9, start) == start + milliseconds(500));
+  // Two callback answers filled the window of two: the next send of any kind waits.
+  CHECK(limiter.allowed_at(0, start) == start + milliseconds(1001));
+  CHECK(limiter.allowed_at(9, start) == start + milliseconds(1001));
 }
 
 TEST_CASE("a 429 pause holds every chat until it ends", "[rate_limiter]") {
@@ -115,7 +121,7 @@ TEST_CASE("the limiter forgets chats idle longer than the interval", "[rate_limi
   CHECK(limiter.tracked_chats() == 1);
 }
 
-TEST_CASE("available counts the sends the bucket allows at once", "[rate_limiter]") {
+TEST_CASE("available counts the sends the window allows at once", "[rate_limiter]") {
   testing::FakeClock clock;
   delivery::RateLimiter limiter({30, seconds(1)});
   const core::Time start = clock.now();
@@ -124,7 +130,10 @@ TEST_CASE("available counts the sends the bucket allows at once", "[rate_limiter
   CHECK(limiter.available(start) == 1);
   limiter.record(30, start);
   CHECK(limiter.available(start) == 0);
-  CHECK(limiter.available(start + milliseconds(34)) == 1);
+  CHECK(limiter.available(start + seconds(1)) == 0);
+  CHECK(limiter.available(start + milliseconds(1001)) == 30);
+  limiter.record(31, start + milliseconds(500));
+  CHECK(limiter.available(start + milliseconds(1001)) == 29);
   CHECK(limiter.available(start + seconds(2)) == 30);
   limiter.pause_until(start + seconds(5));
   CHECK(limiter.available(start + seconds(2)) == 0);

@@ -42,8 +42,29 @@ class FakePlatformClient final : public platform::PlatformClient {
   }
 
   core::Result<platform::BotInfo> get_me() override { return platform::BotInfo{1, "test_bot"}; }
-  core::Status set_webhook(const platform::WebhookSettings&) override { return core::ok_status(); }
+  // set_webhook records its settings and answers `webhook_answer`; get_webhook_info
+  // answers `webhook_info` and counts calls. Set them before the code under test runs.
+  core::Status webhook_answer = core::ok_status();
+  core::Result<platform::WebhookInfo> webhook_info = platform::WebhookInfo{};
+  std::vector<platform::WebhookSettings> webhooks_set() const {
+    std::lock_guard lock(mutex_);
+    return webhooks_;
+  }
+  int webhook_info_calls() const {
+    std::lock_guard lock(mutex_);
+    return webhook_info_calls_;
+  }
+  core::Status set_webhook(const platform::WebhookSettings& settings) override {
+    std::lock_guard lock(mutex_);
+    webhooks_.push_back(settings);
+    return webhook_answer;
+  }
   core::Status delete_webhook() override { return core::ok_status(); }
+  core::Result<platform::WebhookInfo> get_webhook_info() override {
+    std::lock_guard lock(mutex_);
+    ++webhook_info_calls_;
+    return webhook_info;
+  }
   // Queues answers for the next get_updates calls; once empty, it answers no updates.
   void script_updates(core::Result<std::vector<platform::RawUpdate>> answer) {
     std::lock_guard lock(mutex_);
@@ -66,6 +87,8 @@ class FakePlatformClient final : public platform::PlatformClient {
 
  private:
   mutable std::mutex mutex_;
+  std::vector<platform::WebhookSettings> webhooks_;
+  int webhook_info_calls_ = 0;
   std::deque<platform::SendResult> script_;
   std::vector<core::MessageBody> sent_;
   int64_t next_message_id_ = 1000;

@@ -28,9 +28,13 @@ struct Config {
   std::string business_name;                  // BUSINESS_NAME
   std::string review_url;                     // REVIEW_URL
   std::optional<int64_t> owner_chat_id;       // OWNER_CHAT_ID
-  core::Policy policy;  // REQUEST_DELAY, COOLDOWN, REMINDER_AFTER, QUIET_HOURS, TIMEZONE
-  std::string log_format = "json";  // LOG_FORMAT: json | text
-  std::string log_level = "info";   // LOG_LEVEL: trace..critical, off
+  // REQUEST_DELAY, COOLDOWN, REMINDER_AFTER, CONVERSATION_TTL, QUIET_HOURS, TIMEZONE
+  core::Policy policy;
+  int send_rate = 30;                       // SEND_RATE: Bot API sends/s over all chats
+  core::Duration chat_send_interval{1000};  // CHAT_SEND_INTERVAL: between two to a chat
+  int webhook_max_connections = 40;         // WEBHOOK_MAX_CONNECTIONS (1-100)
+  std::string log_format = "json";          // LOG_FORMAT: json | text
+  std::string log_level = "info";           // LOG_LEVEL: trace..critical, off
 
   // Derived from database_url.
   std::string sqlite_path() const;  // "" when not a sqlite:// URL

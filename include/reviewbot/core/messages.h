@@ -40,6 +40,9 @@ struct SendText {
   bool html = true;
   Keyboard keyboard;  // empty: no reply markup
   std::optional<std::string> business_connection_id;
+  // What to send instead when the platform refuses the keyboard (same format as text):
+  // a rating request then asks for a typed 1-5. Empty: the text itself.
+  std::string text_without_keyboard = {};
 };
 
 // Replace the text (and drop the keyboard) of an earlier message.

@@ -15,12 +15,13 @@ namespace reviewbot::delivery {
 // &#39; and other numeric ones) decoded. A '<' that starts no tag is kept.
 std::string html_to_plain_text(std::string_view html);
 
-// The same SendText/EditText with html off and the text stripped; nullopt when the body
-// has no HTML text to fall back from.
+// The same SendText/EditText with html off and the text (and text_without_keyboard)
+// stripped; nullopt when the body has no HTML text to fall back from.
 std::optional<core::MessageBody> as_plain_text(const core::MessageBody& body);
 
-// The same SendText without its keyboard; URL buttons (the review link) become links at
-// the end of the text so they are not lost. nullopt when there is no keyboard to drop.
+// The same SendText without its keyboard, its text replaced by text_without_keyboard when
+// set (a rating request then asks for a typed 1-5); URL buttons (the review link) become
+// links at the end of the text so they are not lost. nullopt when there is no keyboard.
 std::optional<core::MessageBody> without_keyboard(const core::MessageBody& body);
 
 }  // namespace reviewbot::delivery

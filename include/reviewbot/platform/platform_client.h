@@ -48,6 +48,16 @@ struct WebhookSettings {
   bool drop_pending_updates = false;
 };
 
+// What the platform reports about the registered webhook (getWebhookInfo).
+struct WebhookInfo {
+  std::string url;  // empty: no webhook (getUpdates mode)
+  int64_t pending_update_count = 0;
+  int max_connections = 0;  // 0 when not reported
+  std::vector<std::string> allowed_updates;
+  std::optional<int64_t> last_error_date;  // unix seconds of the last delivery failure
+  std::string last_error_message;
+};
+
 // One update as received (raw JSON for the update parser) with its id.
 struct RawUpdate {
   int64_t update_id = 0;
@@ -63,6 +73,7 @@ class PlatformClient {
   virtual core::Result<BotInfo> get_me() = 0;
   virtual core::Status set_webhook(const WebhookSettings& settings) = 0;
   virtual core::Status delete_webhook() = 0;
+  virtual core::Result<WebhookInfo> get_webhook_info() = 0;
   // Long polls for updates with id >= offset; waits up to timeout_seconds.
   virtual core::Result<std::vector<RawUpdate>> get_updates(
       int64_t offset, int timeout_seconds, const std::vector<std::string>& allowed) = 0;

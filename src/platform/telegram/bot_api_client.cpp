@@ -268,6 +268,31 @@ core::Status BotApiClient::delete_webhook() {
   }
 }
 
+core::Result<WebhookInfo> BotApiClient::get_webhook_info() {
+  try {
+    auto result = call_for_result("getWebhookInfo", json::object(), options_.request_timeout);
+    if (!result) return result.error();
+    const json& r = result.value();
+    if (!r.is_object()) return core::Error{"getWebhookInfo: answer is not an object"};
+    WebhookInfo info;
+    info.url = r.value("url", "");
+    info.pending_update_count = r.value("pending_update_count", int64_t{0});
+    info.max_connections = r.value("max_connections", 0);
+    if (auto it = r.find("allowed_updates"); it != r.end() && it->is_array()) {
+      for (const auto& u : *it) {
+        if (u.is_string()) info.allowed_updates.push_back(u.get<std::string>());
+      }
+    }
+    if (auto it = r.find("last_error_date"); it != r.end() && it->is_number_integer()) {
+      info.last_error_date = it->get<int64_t>();
+    }
+    info.last_error_message = r.value("last_error_message", "");
+    return info;
+  } catch (const std::exception& e) {
+    return core::Error{redact(std::string("getWebhookInfo: client error: ") + e.what())};
+  }
+}
+
 core::Result<std::vector<RawUpdate>> BotApiClient::get_updates(
     int64_t offset, int timeout_seconds, const std::vector<std::string>& allowed) {
   try {

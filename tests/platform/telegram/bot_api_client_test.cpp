@@ -414,4 +414,20 @@ TEST_CASE("setup calls report the platform's answer without the token", "[telegr
     CHECK(p["drop_pending_updates"] == true);
     CHECK(p["allowed_updates"].size() == 7);
   }
+  SECTION("getWebhookInfo reports the url, backlog and last delivery error") {
+    LoopbackBotApi api(answer_json(200, R"({"ok":true,"result":{
+      "url":"https://shop.example/webhook/telegram","has_custom_certificate":false,
+      "pending_update_count":12,"max_connections":40,"allowed_updates":["message"],
+      "last_error_date":1763800000,"last_error_message":"Wrong response from the webhook: 503"}})"));
+    BotApiClient client(options_for(api.url()));
+    const auto info = client.get_webhook_info();
+    REQUIRE(info.ok());
+    CHECK(api.requests().at(0).path == "/bot" + kToken + "/getWebhookInfo");
+    CHECK(info->url == "https://shop.example/webhook/telegram");
+    CHECK(info->pending_update_count == 12);
+    CHECK(info->max_connections == 40);
+    CHECK(info->allowed_updates == std::vector<std::string>{"message"});
+    CHECK(info->last_error_date == std::optional<int64_t>(1763800000));
+    CHECK(info->last_error_message == "Wrong response from the webhook: 503");
+  }
 }

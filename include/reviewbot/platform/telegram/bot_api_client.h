@@ -42,6 +42,7 @@ class BotApiClient final : public PlatformClient {
   core::Result<BotInfo> get_me() override;
   core::Status set_webhook(const WebhookSettings& settings) override;
   core::Status delete_webhook() override;
+  core::Result<WebhookInfo> get_webhook_info() override;
   // A 409 means another getUpdates poller or a webhook is active; the error says so.
   core::Result<std::vector<RawUpdate>> get_updates(
       int64_t offset, int timeout_seconds, const std::vector<std::string>& allowed) override;
