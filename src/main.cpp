@@ -160,9 +160,6 @@ int main(int argc, char** argv) {
   auto opened = store::SqliteStore::open(cfg.sqlite_path());
   if (!opened.ok()) return fail("DATABASE_URL: " + opened.error().message);
   std::unique_ptr<store::SqliteStore> db = std::move(opened).value();
-  if (auto released = db->release_claims(); !released.ok()) {
-    return fail("DATABASE_URL: " + released.error().message);
-  }
 
   if (auto init = platform::telegram::BotApiClient::global_init(); !init.ok()) {
     return fail(init.error().message);
@@ -187,6 +184,10 @@ int main(int argc, char** argv) {
   store::Intake intake(engine, *db, clock);
 
   delivery::Dispatcher dispatcher(*db, clock, make_client(cfg));
+  // Sends left in flight by the last process are settled by the in-doubt policy.
+  if (auto recovered = dispatcher.recover(); !recovered.ok()) {
+    return fail("DATABASE_URL: " + recovered.error().message);
+  }
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
   const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);
