@@ -109,8 +109,9 @@ store::DeliveryOutcome delivery_outcome(core::MessageKind kind, const platform::
       return out;
     }
     case Kind::kMigrated:
-      if (!result.migrate_to_chat_id)
+      if (!result.migrate_to_chat_id) {
         return failed("chat migrated to an unknown chat (" + describe(result) + ")");
+      }
       return retry_or_give_up(now,
                               "chat migrated to " + std::to_string(*result.migrate_to_chat_id) +
                                   " (" + describe(result) + ")",
