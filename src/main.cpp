@@ -148,9 +148,6 @@ int main(int argc, char** argv) {
   auto opened = store::SqliteStore::open(cfg.sqlite_path());
   if (!opened.ok()) return fail("DATABASE_URL: " + opened.error().message);
   std::unique_ptr<store::SqliteStore> db = std::move(opened).value();
-  if (auto released = db->release_claims(); !released.ok()) {
-    return fail("DATABASE_URL: " + released.error().message);
-  }
 
   if (auto init = platform::telegram::BotApiClient::global_init(); !init.ok()) {
     return fail(init.error().message);
@@ -178,6 +175,10 @@ int main(int argc, char** argv) {
   delivery_settings.rate.per_bot = cfg.send_rate;
   delivery_settings.rate.per_chat_interval = cfg.chat_send_interval;
   delivery::Dispatcher dispatcher(*db, clock, make_client(cfg), delivery_settings);
+  // Sends left in flight by the last process are settled by the in-doubt policy.
+  if (auto recovered = dispatcher.recover(); !recovered.ok()) {
+    return fail("DATABASE_URL: " + recovered.error().message);
+  }
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
   const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);

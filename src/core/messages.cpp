@@ -91,6 +91,14 @@ ChatId chat_of(const MessageBody& body) {
       body);
 }
 
+void set_chat(MessageBody& body, ChatId chat) {
+  std::visit(
+      [chat](auto& m) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(m)>, AnswerCallback>) m.chat_id = chat;
+      },
+      body);
+}
+
 std::string to_json(const MessageBody& body) {
   json j;
   if (const auto* m = std::get_if<SendText>(&body)) {

@@ -117,7 +117,69 @@ store::DeliveryOutcome Dispatcher::deliver(const store::OutboxRow& row) {
     }
     break;
   }
-  return delivery_outcome(result, attempt, clock_.now(), settings_.retry, random_());
+  return decide(row, result, attempt);
+}
+
+store::DeliveryOutcome Dispatcher::decide(const store::OutboxRow& row,
+                                          const platform::SendResult& result, int attempt) {
+  const core::Time now = clock_.now();
+  const double unit = random_();
+  if (result.kind == Kind::kMigrated && result.migrate_to_chat_id &&
+      !move_chat(row, *result.migrate_to_chat_id)) {
+    // Not moved: resending now would hit the old chat again. Back off and move it then.
+    platform::SendResult unmoved = result;
+    unmoved.kind = Kind::kTransient;
+    unmoved.description = "chat migration not recorded: " + result.description;
+    return delivery_outcome(row.kind, unmoved, attempt, now, settings_.retry, unit);
+  }
+  store::DeliveryOutcome outcome =
+      delivery_outcome(row.kind, result, attempt, now, settings_.retry, unit);
+  if (result.kind == Kind::kUnknown) {
+    count_in_doubt(outcome);
+    spdlog::warn("delivery outbox_id={} kind={} {}", row.id, core::to_string(row.kind),
+                 outcome.reason);
+  }
+  return outcome;
+}
+
+void Dispatcher::count_in_doubt(const store::DeliveryOutcome& outcome) {
+  DeliveryCounters::bump(outcome.status == store::DeliveryOutcome::Status::kRetry
+                             ? counters_.in_doubt_resent
+                             : counters_.in_doubt_not_resent);
+}
+
+bool Dispatcher::move_chat(const store::OutboxRow& row, core::ChatId new_chat) {
+  const core::ChatId old_chat = core::chat_of(row.body);
+  if (auto moved = store_.migrate_chat(old_chat, new_chat, clock_.now()); !moved) {
+    spdlog::error("delivery outbox_id={} chat {} migrated to {}, but the move failed: {}", row.id,
+                  old_chat, new_chat, moved.error().message);
+    return false;
+  }
+  DeliveryCounters::bump(counters_.chat_migrations);
+  spdlog::warn(
+      "delivery chat {} migrated to {} (group upgraded to a supergroup): its messages now go to "
+      "{}. If {} is OWNER_CHAT_ID, set OWNER_CHAT_ID={}.",
+      old_chat, new_chat, new_chat, old_chat, new_chat);
+  return true;
+}
+
+core::Status Dispatcher::recover() {
+  auto in_flight = store_.release_claims();
+  if (!in_flight) return in_flight.error();
+  for (const auto& row : *in_flight) {
+    const int attempt = row.attempts + 1;
+    const core::Time now = clock_.now();
+    const store::DeliveryOutcome outcome = in_doubt_outcome(
+        row.kind, InDoubtCause::kRestart, attempt, now, settings_.retry, random_());
+    count_in_doubt(outcome);
+    spdlog::warn("delivery outbox_id={} kind={} was being sent when the process stopped: {}",
+                 row.id, core::to_string(row.kind), outcome.reason);
+    if (auto status = store_.complete(row.id, outcome, now); !status) {
+      spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
+                    status.error().message);
+    }
+  }
+  return core::ok_status();
 }
 
 CircuitBreaker::State Dispatcher::platform_state() const { return breaker_.state(clock_.now()); }
@@ -166,9 +228,17 @@ int Dispatcher::run_once() {
       defer(row, at, "rate limit");
       continue;
     }
+    if (in_doubt_policy(row.kind) == InDoubtPolicy::kAtMostOnce) {
+      if (auto marked = store_.mark_sending(row.id, t); !marked) {
+        spdlog::error("delivery outbox_id={} not sent: {}", row.id, marked.error().message);
+        defer(row, t + settings_.retry.backoff.base, "store could not mark the send");
+        continue;
+      }
+    }
     const store::DeliveryOutcome outcome = deliver(row);
     if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
-      // The row stays claimed; release_claims() at the next start sends it again.
+      // The row stays claimed; recover() at the next start releases it, or settles it by
+      // the in-doubt policy if it was marked.
       spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
                     status.error().message);
     }

@@ -16,6 +16,26 @@ std::string describe(const platform::SendResult& r) {
   return text;
 }
 
+store::DeliveryOutcome failed(std::string reason) {
+  store::DeliveryOutcome out;
+  out.status = Status::kFailed;
+  out.reason = std::move(reason);
+  return out;
+}
+
+// kRetry at `at`, or kFailed once `attempt` reaches max_attempts.
+store::DeliveryOutcome retry_or_give_up(core::Time at, const std::string& reason, int attempt,
+                                        const RetryRules& rules) {
+  if (attempt >= rules.max_attempts) {
+    return failed("gave up after " + std::to_string(attempt) + " attempts: " + reason);
+  }
+  store::DeliveryOutcome out;
+  out.status = Status::kRetry;
+  out.retry_at = at;
+  out.reason = reason;
+  return out;
+}
+
 }  // namespace
 
 const char* kind_name(Kind kind) {
@@ -42,47 +62,78 @@ const char* kind_name(Kind kind) {
   return "invalid";
 }
 
-store::DeliveryOutcome delivery_outcome(const platform::SendResult& result, int attempt,
+const char* to_string(InDoubtCause cause) {
+  return cause == InDoubtCause::kTimeout ? "timeout" : "restart";
+}
+
+InDoubtPolicy in_doubt_policy(core::MessageKind kind) {
+  switch (kind) {
+    case core::MessageKind::kRequest:
+    case core::MessageKind::kReminder:
+      return InDoubtPolicy::kAtMostOnce;
+    case core::MessageKind::kRatingAck:
+    case core::MessageKind::kCommentPrompt:
+    case core::MessageKind::kThankYou:
+    case core::MessageKind::kOwnerAlert:
+    case core::MessageKind::kCallbackAnswer:
+    case core::MessageKind::kNotice:
+      return InDoubtPolicy::kAtLeastOnce;
+  }
+  return InDoubtPolicy::kAtLeastOnce;
+}
+
+store::DeliveryOutcome in_doubt_outcome(core::MessageKind kind, InDoubtCause cause, int attempt,
                                         core::Time now, const RetryRules& rules, double unit) {
-  store::DeliveryOutcome out;
+  const std::string what = std::string("outcome unknown after ") + to_string(cause);
+  if (in_doubt_policy(kind) == InDoubtPolicy::kAtMostOnce) {
+    return failed(what + "; not resent so the customer is not asked twice");
+  }
+  const core::Time at =
+      cause == InDoubtCause::kTimeout ? now + backoff_delay(rules.backoff, attempt, unit) : now;
+  return retry_or_give_up(at, what + "; resent", attempt, rules);
+}
+
+store::DeliveryOutcome delivery_outcome(core::MessageKind kind, const platform::SendResult& result,
+                                        int attempt, core::Time now, const RetryRules& rules,
+                                        double unit) {
   switch (result.kind) {
-    case Kind::kOk:
+    case Kind::kOk: {
+      store::DeliveryOutcome out;
       out.status = Status::kSent;
       out.message_id = result.message_id;
       return out;
-    case Kind::kForbidden:
+    }
+    case Kind::kForbidden: {
+      store::DeliveryOutcome out = failed(describe(result));
       out.status = Status::kUnreachable;
-      out.reason = describe(result);
       return out;
+    }
     case Kind::kMigrated:
-      out.status = Status::kFailed;
-      out.reason = "chat migrated to " +
-                   (result.migrate_to_chat_id ? std::to_string(*result.migrate_to_chat_id)
-                                              : std::string("an unknown chat")) +
-                   " (" + describe(result) + ")";
-      return out;
+      if (!result.migrate_to_chat_id) {
+        return failed("chat migrated to an unknown chat (" + describe(result) + ")");
+      }
+      return retry_or_give_up(now,
+                              "chat migrated to " + std::to_string(*result.migrate_to_chat_id) +
+                                  " (" + describe(result) + ")",
+                              attempt, rules);
     case Kind::kParseEntities:
     case Kind::kBadMarkup:
     case Kind::kRejected:
-      out.status = Status::kFailed;
-      out.reason = describe(result);
-      return out;
+      return failed(describe(result));
     case Kind::kRetryAfter:
-      out.retry_at = now + std::max(result.retry_after, core::Duration{1000});
-      break;
+      return retry_or_give_up(now + std::max(result.retry_after, core::Duration{1000}),
+                              describe(result), attempt, rules);
     case Kind::kTransient:
-    case Kind::kUnknown:
-      out.retry_at = now + backoff_delay(rules.backoff, attempt, unit);
-      break;
+      return retry_or_give_up(now + backoff_delay(rules.backoff, attempt, unit), describe(result),
+                              attempt, rules);
+    case Kind::kUnknown: {
+      store::DeliveryOutcome out =
+          in_doubt_outcome(kind, InDoubtCause::kTimeout, attempt, now, rules, unit);
+      out.reason += " (" + describe(result) + ")";
+      return out;
+    }
   }
-  if (attempt >= rules.max_attempts) {
-    out.status = Status::kFailed;
-    out.reason = "gave up after " + std::to_string(attempt) + " attempts: " + describe(result);
-    return out;
-  }
-  out.status = Status::kRetry;
-  out.reason = describe(result);
-  return out;
+  return failed(describe(result));
 }
 
 }  // namespace reviewbot::delivery

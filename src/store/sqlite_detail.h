@@ -71,11 +71,15 @@ core::Conversation read_conversation(SQLite::Statement& s);
 std::string event_to_json(const core::TransactionEvent& event);
 core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed
 
+// The chat `chat` was migrated to (chat_migrations), if any.
+std::optional<core::ChatId> migrated_chat(Connection& c, core::ChatId chat);
+
 // Loads the Snapshot for `lookup` (see core::Snapshot for the rules).
 core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup);
 
 // Writes `decision` (made on `snapshot`) inside the caller's transaction, stamping
-// bookkeeping columns with `now`. Throws on any failure; the caller rolls back.
+// bookkeeping columns with `now`; messages for a migrated chat go to its new chat. Throws on any
+// failure; the caller rolls back.
 void apply_decision(Connection& c, const core::Decision& decision, const core::Snapshot& snapshot,
                     core::Time now);
 

@@ -19,46 +19,57 @@ constexpr const char* kHeadsItsChat =
     "   AND p.chat_id = o.chat_id"
     "   AND (p.due_at < o.due_at OR (p.due_at = o.due_at AND p.id < o.id)))))";
 
-void mark_broken(sqlite_detail::Connection& c, int64_t id, const std::string& why) {
-  Stmt s = c.stmt("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?");
-  s->bind(1, why);
-  s->bind(2, static_cast<int64_t>(id));
-  s->exec();
+// Columns read by read_rows.
+constexpr const char* kRowColumns =
+    "o.id, o.kind, o.payload, o.conversation_id, o.due_at, o.attempts";
+
+// Decodes the rows of a query selecting kRowColumns. A row that can never be sent is
+// failed (claim released, mark cleared), so it does not block its chat forever.
+std::vector<OutboxRow> read_rows(sqlite_detail::Connection& c, SQLite::Statement& s) {
+  std::vector<OutboxRow> rows;
+  std::vector<std::pair<int64_t, std::string>> broken;
+  while (s.executeStep()) {
+    const int64_t id = s.getColumn(0).getInt64();
+    const std::string kind_name = s.getColumn(1).getString();
+    auto kind = core::message_kind_from_string(kind_name);
+    auto body = core::message_body_from_json(s.getColumn(2).getString());
+    if (!kind || !body) {
+      broken.emplace_back(id, !kind ? "unknown kind " + kind_name : "malformed payload");
+      continue;
+    }
+    rows.push_back(OutboxRow{id, *kind, std::move(*body), sqlite_detail::column_opt_int64(s, 3),
+                             core::from_millis(s.getColumn(4).getInt64()),
+                             s.getColumn(5).getInt()});
+  }
+  s.tryReset();
+  for (const auto& [id, why] : broken) {
+    Stmt u = c.stmt(
+        "UPDATE outbox SET status = 'failed', last_error = ?, claimed = 0, sending_since = NULL "
+        "WHERE id = ?");
+    u->bind(1, why);
+    u->bind(2, static_cast<int64_t>(id));
+    u->exec();
+  }
+  return rows;
 }
 
 }  // namespace
 
 core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int limit) {
-  std::vector<OutboxRow> rows;
-  if (limit <= 0) return rows;
+  if (limit <= 0) return std::vector<OutboxRow>{};
   auto [c, lock] = writer();
   try {
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    std::vector<std::pair<int64_t, std::string>> broken;
+    std::vector<OutboxRow> rows;
     {
-      Stmt s = c.stmt(std::string("SELECT o.id, o.kind, o.payload, o.conversation_id, o.due_at, "
-                                  "o.attempts FROM outbox o "
-                                  "WHERE o.status = 'pending' AND o.claimed = 0 "
-                                  "AND o.due_at <= ?1 AND o.next_attempt_at <= ?1 AND ") +
+      Stmt s = c.stmt(std::string("SELECT ") + kRowColumns +
+                      " FROM outbox o WHERE o.status = 'pending' AND o.claimed = 0 "
+                      "AND o.due_at <= ?1 AND o.next_attempt_at <= ?1 AND " +
                       kHeadsItsChat + " ORDER BY o.due_at, o.id LIMIT ?2");
       sqlite_detail::bind_time(*s, 1, now);
       s->bind(2, limit);
-      while (s->executeStep()) {
-        const int64_t id = s->getColumn(0).getInt64();
-        const std::string kind_name = s->getColumn(1).getString();
-        auto kind = core::message_kind_from_string(kind_name);
-        auto body = core::message_body_from_json(s->getColumn(2).getString());
-        if (!kind || !body) {
-          broken.emplace_back(id, !kind ? "unknown kind " + kind_name : "malformed payload");
-          continue;
-        }
-        rows.push_back(
-            OutboxRow{id, *kind, std::move(*body), sqlite_detail::column_opt_int64(*s, 3),
-                      core::from_millis(s->getColumn(4).getInt64()), s->getColumn(5).getInt()});
-      }
+      rows = read_rows(c, *s);
     }
-    // A row that can never be sent is failed, so it does not block its chat forever.
-    for (const auto& [id, why] : broken) mark_broken(c, id, why);
     for (const auto& row : rows) {
       Stmt s = c.stmt("UPDATE outbox SET claimed = 1 WHERE id = ?");
       s->bind(1, static_cast<int64_t>(row.id));
@@ -92,8 +103,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
     switch (outcome.status) {
       case DeliveryOutcome::Status::kSent: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET status = 'sent', claimed = 0, attempts = attempts + 1, "
-            "sent_at = ?, platform_message_id = ? WHERE id = ?");
+            "UPDATE outbox SET status = 'sent', claimed = 0, sending_since = NULL, "
+            "attempts = attempts + 1, sent_at = ?, platform_message_id = ? WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, now);
         sqlite_detail::bind_opt(*s, 2, outcome.message_id);
         s->bind(3, static_cast<int64_t>(outbox_id));
@@ -111,8 +122,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       }
       case DeliveryOutcome::Status::kRetry: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET claimed = 0, attempts = attempts + 1, next_attempt_at = ?, "
-            "last_error = ? WHERE id = ?");
+            "UPDATE outbox SET claimed = 0, sending_since = NULL, attempts = attempts + 1, "
+            "next_attempt_at = ?, last_error = ? WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, outcome.retry_at);
         s->bind(2, outcome.reason);
         s->bind(3, static_cast<int64_t>(outbox_id));
@@ -120,7 +131,9 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
         break;
       }
       case DeliveryOutcome::Status::kDeferred: {
-        Stmt s = c.stmt("UPDATE outbox SET claimed = 0, next_attempt_at = ? WHERE id = ?");
+        Stmt s = c.stmt(
+            "UPDATE outbox SET claimed = 0, sending_since = NULL, next_attempt_at = ? "
+            "WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, outcome.retry_at);
         s->bind(2, static_cast<int64_t>(outbox_id));
         s->exec();
@@ -129,7 +142,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       case DeliveryOutcome::Status::kFailed:
       case DeliveryOutcome::Status::kUnreachable: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET claimed = 0, attempts = attempts + 1, last_error = ?, "
+            "UPDATE outbox SET claimed = 0, sending_since = NULL, attempts = attempts + 1, "
+            "last_error = ?, "
             "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE id = ?");
         s->bind(1, outcome.reason);
         s->bind(2, static_cast<int64_t>(outbox_id));
@@ -157,12 +171,37 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
   }
 }
 
-core::Status SqliteStore::release_claims() {
+core::Status SqliteStore::mark_sending(int64_t outbox_id, core::Time now) {
   auto [c, lock] = writer();
   try {
-    Stmt s = c.stmt("UPDATE outbox SET claimed = 0 WHERE claimed = 1");
-    s->exec();
+    Stmt s = c.stmt("UPDATE outbox SET sending_since = ? WHERE id = ? AND claimed = 1");
+    sqlite_detail::bind_time(*s, 1, now);
+    s->bind(2, static_cast<int64_t>(outbox_id));
+    if (s->exec() != 1) {
+      return core::Error{"outbox row " + std::to_string(outbox_id) + " is not claimed"};
+    }
     return core::ok_status();
+  } catch (const std::exception& e) {
+    return core::Error{"marking outbox row " + std::to_string(outbox_id) +
+                       " as sending failed: " + e.what()};
+  }
+}
+
+core::Result<std::vector<OutboxRow>> SqliteStore::release_claims() {
+  auto [c, lock] = writer();
+  try {
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<OutboxRow> in_flight;
+    {
+      Stmt s = c.stmt(std::string("SELECT ") + kRowColumns +
+                      " FROM outbox o WHERE o.claimed = 1 AND o.sending_since IS NOT NULL "
+                      "ORDER BY o.id");
+      in_flight = read_rows(c, *s);
+    }
+    Stmt s = c.stmt("UPDATE outbox SET claimed = 0 WHERE claimed = 1 AND sending_since IS NULL");
+    s->exec();
+    tx.commit();
+    return in_flight;
   } catch (const std::exception& e) {
     return core::Error{std::string("releasing outbox claims failed: ") + e.what()};
   }

@@ -37,6 +37,21 @@ TEST_CASE("an outbox payload survives a round trip through JSON", "[messages]") 
   }
 }
 
+TEST_CASE("set_chat points every chat message at a new chat and leaves callbacks alone",
+          "[messages]") {
+  MessageBody send = SendText{1, "hi", true, {}, {}};
+  MessageBody edit = EditText{1, 5, "hi", true, {}};
+  MessageBody bare = RemoveKeyboard{1, 5, {}};
+  MessageBody callback = AnswerCallback{"q-1", ""};
+  for (MessageBody* body : {&send, &edit, &bare, &callback}) set_chat(*body, -100777);
+  CHECK(chat_of(send) == -100777);
+  CHECK(chat_of(edit) == -100777);
+  CHECK(std::get<EditText>(edit).message_id == 5);
+  CHECK(chat_of(bare) == -100777);
+  CHECK(chat_of(callback) == 0);
+  CHECK(std::get<AnswerCallback>(callback).callback_query_id == "q-1");
+}
+
 TEST_CASE("message kinds and states map to their stored names and back", "[messages]") {
   CHECK(message_kind_from_string(to_string(MessageKind::kOwnerAlert)) == MessageKind::kOwnerAlert);
   CHECK_FALSE(message_kind_from_string("bogus"));

@@ -165,7 +165,10 @@ TEST_CASE("an open circuit claims nothing, then a probe decides", "[dispatcher][
                     answer(Kind::kTransient, 500), answer(Kind::kUnknown, 0),
                     answer(Kind::kTransient, 502)});
   const core::Time start = h.clock.now();
-  for (core::ChatId chat = 1; chat <= 5; ++chat) h.store.add_outbox(text(chat), start);
+  // Notices: a timed-out one is retried (a request would not be; see the in-doubt policy).
+  for (core::ChatId chat = 1; chat <= 5; ++chat) {
+    h.store.add_outbox(text(chat), start, core::MessageKind::kNotice);
+  }
   const auto waiting = h.store.add_outbox(text(6), start);
   CHECK(h.dispatcher->platform_state() == State::kClosed);
   CHECK(h.dispatcher->run_once() == 5);

@@ -1,12 +1,7 @@
-#include "reviewbot/delivery/dispatcher.h"
-
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
-#include "fakes/fake_clock.h"
-#include "fakes/fake_platform_client.h"
-#include "fakes/fake_store.h"
+#include "delivery/dispatcher_harness.h"
 
 using namespace reviewbot;
 using Kind = platform::SendResult::Kind;
@@ -14,42 +9,9 @@ using Status = store::DeliveryOutcome::Status;
 
 namespace {
 
-platform::SendResult answer(Kind kind, int http_status = 400, std::string description = "") {
-  platform::SendResult r;
-  r.kind = kind;
-  r.http_status = http_status;
-  r.description = std::move(description);
-  return r;
-}
-
-core::SendText request(core::ChatId chat) {
-  return core::SendText{chat,
-                        "How was <b>it</b>, Ann &amp; Bob?",
-                        true,
-                        {{{"1", "rate:1", ""}, {"5", "rate:5", ""}}},
-                        std::nullopt};
-}
-
-struct Harness {
-  explicit Harness(double jitter = 0.5) {
-    auto owned = std::make_unique<testing::FakePlatformClient>();
-    client = owned.get();
-    delivery::DispatcherSettings settings;
-    dispatcher = std::make_unique<delivery::Dispatcher>(store, clock, std::move(owned), settings,
-                                                        [jitter] { return jitter; });
-  }
-  store::DeliveryOutcome last_outcome(int64_t id) const {
-    auto row = store.outbox_row(id);
-    REQUIRE(row);
-    REQUIRE_FALSE(row->outcomes.empty());
-    return row->outcomes.back();
-  }
-
-  testing::FakeStore store;
-  testing::FakeClock clock;
-  testing::FakePlatformClient* client = nullptr;  // owned by the dispatcher
-  std::unique_ptr<delivery::Dispatcher> dispatcher;
-};
+using testing::answer;
+using testing::request;
+using Harness = testing::DispatcherHarness;
 
 // Polls `done` until it holds or 5 s pass.
 template <class F>
@@ -114,7 +76,8 @@ TEST_CASE("transient failures back off exponentially with jitter, bounded", "[di
   SECTION("the delay never exceeds the 5 min cap") {
     Harness h(0.999);
     h.client->script({answer(Kind::kUnknown, 0, "timeout")});
-    const auto id = h.store.add_outbox(request(7), h.clock.now(), core::MessageKind::kRequest, 8);
+    const auto id =
+        h.store.add_outbox(request(7), h.clock.now(), core::MessageKind::kCommentPrompt, 8);
     h.dispatcher->run_once();
     const auto outcome = h.last_outcome(id);
     CHECK(outcome.status == Status::kRetry);
@@ -180,9 +143,7 @@ TEST_CASE("403 marks the chat unreachable and other refusals fail with a reason"
   Harness h;
   h.client->script({answer(Kind::kForbidden, 403, "bot was blocked by the user"),
                     answer(Kind::kRejected, 400, "chat not found")});
-  auto m = answer(Kind::kMigrated, 400, "group upgraded");
-  m.migrate_to_chat_id = -100999;
-  h.client->script({m});
+  h.client->script({answer(Kind::kMigrated, 400, "group upgraded, new chat not given")});
   const auto a = h.store.add_outbox(request(1), h.clock.now());
   const auto b = h.store.add_outbox(request(2), h.clock.now());
   const auto c = h.store.add_outbox(request(3), h.clock.now());
@@ -191,7 +152,7 @@ TEST_CASE("403 marks the chat unreachable and other refusals fail with a reason"
   CHECK(h.last_outcome(b).status == Status::kFailed);
   CHECK(h.last_outcome(b).reason.find("chat not found") != std::string::npos);
   CHECK(h.last_outcome(c).status == Status::kFailed);
-  CHECK(h.last_outcome(c).reason.find("-100999") != std::string::npos);
+  CHECK(h.last_outcome(c).reason.find("unknown chat") != std::string::npos);
   CHECK(h.client->send_count() == 3);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -17,6 +18,11 @@ class FakePlatformClient final : public platform::PlatformClient {
     std::lock_guard lock(mutex_);
     for (auto& r : results) script_.push_back(std::move(r));
   }
+  // Called with each body as it is sent, before the answer (under the client's lock).
+  void on_send(std::function<void(const core::MessageBody&)> hook) {
+    std::lock_guard lock(mutex_);
+    on_send_ = std::move(hook);
+  }
   std::vector<core::MessageBody> sent() const {
     std::lock_guard lock(mutex_);
     return sent_;
@@ -29,6 +35,7 @@ class FakePlatformClient final : public platform::PlatformClient {
   platform::SendResult send(const core::MessageBody& body) override {
     std::lock_guard lock(mutex_);
     sent_.push_back(body);
+    if (on_send_) on_send_(body);
     if (!script_.empty()) {
       auto r = script_.front();
       script_.pop_front();
@@ -91,6 +98,7 @@ class FakePlatformClient final : public platform::PlatformClient {
   int webhook_info_calls_ = 0;
   std::deque<platform::SendResult> script_;
   std::vector<core::MessageBody> sent_;
+  std::function<void(const core::MessageBody&)> on_send_;
   int64_t next_message_id_ = 1000;
   std::deque<core::Result<std::vector<platform::RawUpdate>>> updates_;
   std::vector<int64_t> offsets_;

@@ -1,8 +1,9 @@
 // An in-memory Store for tests. process() dedups keys, records each call, and returns a
 // forced result when one is set (e.g. kUnavailable); otherwise it runs `decide` on an
 // empty Snapshot and keeps the decision's messages as outbox rows. The outbox follows the
-// Store contract (due order, one row per chat per claim, claims until complete). Reviews
-// and stats are canned. Thread-safe: one mutex guards everything.
+// Store contract (due order, one row per chat per claim, claims until complete, send
+// marks, chat migrations; no customers). Reviews and stats are canned. Thread-safe: one
+// mutex guards everything.
 #pragma once
 
 #include <algorithm>
@@ -26,6 +27,7 @@ class FakeStore final : public store::Store {
   struct Row {
     store::OutboxRow row;
     bool claimed = false;
+    bool sending = false;  // marked by mark_sending, cleared by complete
     bool done = false;
     std::vector<store::DeliveryOutcome> outcomes;  // every complete(), in order
   };
@@ -39,6 +41,11 @@ class FakeStore final : public store::Store {
     std::lock_guard lock(mutex_);
     unavailable_ = unavailable;
   }
+  // mark_sending fails while set (the row is then not sent).
+  void fail_marks(bool fail) {
+    std::lock_guard lock(mutex_);
+    fail_marks_ = fail;
+  }
   void set_reviews(std::vector<core::Review> reviews) {
     std::lock_guard lock(mutex_);
     reviews_ = std::move(reviews);
@@ -49,14 +56,14 @@ class FakeStore final : public store::Store {
     std::lock_guard lock(mutex_);
     stats_ = stats;
   }
-  // Adds a pending outbox row and returns its id.
+  // Adds a pending outbox row (to the new chat if its chat migrated) and returns its id.
   int64_t add_outbox(core::MessageBody body, core::Time due_at,
                      core::MessageKind kind = core::MessageKind::kRequest, int attempts = 0) {
     std::lock_guard lock(mutex_);
     Row r;
     r.row.id = next_outbox_id_++;
     r.row.kind = kind;
-    r.row.body = std::move(body);
+    r.row.body = redirected(std::move(body));
     r.row.due_at = due_at;
     r.row.attempts = attempts;
     outbox_.push_back(std::move(r));
@@ -74,6 +81,11 @@ class FakeStore final : public store::Store {
       if (r.row.id == id) return r;
     }
     return std::nullopt;
+  }
+  // Every chat migration recorded, old chat → final new chat.
+  std::map<core::ChatId, core::ChatId> chat_migrations() const {
+    std::lock_guard lock(mutex_);
+    return migrations_;
   }
   int claim_count() const {
     std::lock_guard lock(mutex_);
@@ -99,7 +111,7 @@ class FakeStore final : public store::Store {
       Row r;
       r.row.id = next_outbox_id_++;
       r.row.kind = m.kind;
-      r.row.body = m.body;
+      r.row.body = redirected(m.body);
       r.row.conversation_id = m.conversation_id;
       r.row.due_at = m.due_at;
       outbox_.push_back(std::move(r));
@@ -137,6 +149,7 @@ class FakeStore final : public store::Store {
       if (r.row.id != outbox_id) continue;
       r.outcomes.push_back(outcome);
       r.claimed = false;
+      r.sending = false;
       if (outcome.status == store::DeliveryOutcome::Status::kRetry) {
         r.row.due_at = outcome.retry_at;
         ++r.row.attempts;
@@ -150,9 +163,45 @@ class FakeStore final : public store::Store {
     return core::Error{"no such outbox row"};
   }
 
-  core::Status release_claims() override {
+  core::Status mark_sending(int64_t outbox_id, core::Time) override {
     std::lock_guard lock(mutex_);
-    for (auto& r : outbox_) r.claimed = false;
+    if (unavailable_ || fail_marks_) return core::Error{"fake cannot mark"};
+    for (auto& r : outbox_) {
+      if (r.row.id != outbox_id) continue;
+      if (!r.claimed) return core::Error{"row not claimed"};
+      r.sending = true;
+      return core::ok_status();
+    }
+    return core::Error{"no such outbox row"};
+  }
+
+  core::Result<std::vector<store::OutboxRow>> release_claims() override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<store::OutboxRow> in_flight;
+    for (auto& r : outbox_) {
+      if (r.claimed && r.sending) {
+        in_flight.push_back(r.row);
+      } else {
+        r.claimed = false;
+      }
+    }
+    return in_flight;
+  }
+
+  core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    const auto known = migrations_.find(new_chat);
+    const core::ChatId target = known == migrations_.end() ? new_chat : known->second;
+    if (target == old_chat) return core::Error{"a chat cannot migrate to itself"};
+    migrations_[old_chat] = target;
+    for (auto& [from, to] : migrations_) {
+      if (to == old_chat) to = target;
+    }
+    for (auto& r : outbox_) {
+      if (!r.done && core::chat_of(r.row.body) == old_chat) core::set_chat(r.row.body, target);
+    }
     return core::ok_status();
   }
 
@@ -197,12 +246,21 @@ class FakeStore final : public store::Store {
   }
 
  private:
+  // The body pointed at its chat's new chat, if that chat migrated. Requires mutex_.
+  core::MessageBody redirected(core::MessageBody body) const {
+    const auto moved = migrations_.find(core::chat_of(body));
+    if (moved != migrations_.end() && moved->first != 0) core::set_chat(body, moved->second);
+    return body;
+  }
+
   mutable std::mutex mutex_;
   std::optional<store::ProcessResult> forced_;
   bool unavailable_ = false;
+  bool fail_marks_ = false;
   std::set<std::string> keys_;
   std::vector<ProcessCall> calls_;
   std::vector<Row> outbox_;
+  std::map<core::ChatId, core::ChatId> migrations_;
   int64_t next_outbox_id_ = 1;
   int claim_count_ = 0;
   std::vector<core::Review> reviews_;

@@ -29,6 +29,11 @@ void FakeBotApi::block_chat(int64_t chat_id) {
   blocked_.insert(chat_id);
 }
 
+void FakeBotApi::migrate_chat(int64_t old_chat, int64_t new_chat) {
+  std::lock_guard lock(mu_);
+  migrated_[old_chat] = new_chat;
+}
+
 void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.matches[1];
   const std::string method = req.matches[2];
@@ -44,12 +49,26 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
   std::lock_guard lock(mu_);
   calls_.push_back({method, params});
   changed_.notify_all();
+  // Every sendMessage call takes a message id, answered or refused, so a test can tell a
+  // message's id from the order of the calls.
+  const int64_t message_id = method == "sendMessage" ? next_message_id_++ : 0;
 
-  if (params.contains("chat_id") && params["chat_id"].is_number_integer() &&
-      blocked_.count(params["chat_id"].get<int64_t>())) {
+  const int64_t chat = params.contains("chat_id") && params["chat_id"].is_number_integer()
+                           ? params["chat_id"].get<int64_t>()
+                           : 0;
+  if (blocked_.count(chat)) {
     res.status = 403;
     res.body =
         R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+    return;
+  }
+  if (const auto moved = migrated_.find(chat); moved != migrated_.end()) {
+    res.status = 400;
+    res.body = json{{"ok", false},
+                    {"error_code", 400},
+                    {"description", "Bad Request: group chat was upgraded to a supergroup chat"},
+                    {"parameters", {{"migrate_to_chat_id", moved->second}}}}
+                   .dump();
     return;
   }
   json result = true;
@@ -59,7 +78,7 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
               {"first_name", "Review"},
               {"username", "test_review_bot"}};
   } else if (method == "sendMessage") {
-    result = {{"message_id", next_message_id_++},
+    result = {{"message_id", message_id},
               {"chat", {{"id", params.value("chat_id", int64_t{0})}}},
               {"text", params.value("text", "")}};
   } else if (method == "editMessageText" || method == "editMessageReplyMarkup") {

@@ -1,7 +1,7 @@
 // A Telegram Bot API stand-in for integration tests: an httplib server on 127.0.0.1 that
 // answers /bot<token>/<method> like Telegram, records every call, and can be told to fail
-// a chat (403 as if the customer blocked the bot). Thread-safe: the server thread records,
-// the test thread reads and waits.
+// a chat (403 as if the customer blocked the bot, or 400 with migrate_to_chat_id). Thread-safe: the
+// server thread records, the test thread reads and waits.
 #pragma once
 
 #include <httplib.h>
@@ -36,6 +36,9 @@ class FakeBotApi {
 
   // Every later call for this chat answers 403 "bot was blocked by the user".
   void block_chat(int64_t chat_id);
+  // Every later call for old_chat answers 400 with parameters.migrate_to_chat_id = new_chat,
+  // as for a group upgraded to a supergroup.
+  void migrate_chat(int64_t old_chat, int64_t new_chat);
 
   std::vector<ApiCall> calls() const;
   std::vector<ApiCall> calls(const std::string& method) const;
@@ -62,6 +65,7 @@ class FakeBotApi {
   mutable std::condition_variable changed_;
   std::vector<ApiCall> calls_;
   std::set<int64_t> blocked_;
+  std::map<int64_t, int64_t> migrated_;
   int64_t next_message_id_ = 100;
 };
 

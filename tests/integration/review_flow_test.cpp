@@ -255,6 +255,27 @@ TEST_CASE("a low rating alerts the owner and the customer still gets the review 
   CHECK(alert.find("Ann") != std::string::npos);
 }
 
+TEST_CASE("owner alerts follow an owner group that Telegram migrated to a supergroup",
+          "[e2e][alerts][migration]") {
+  constexpr int64_t kSupergroup = -1001234567890;
+  Deployment d;
+  d.api.migrate_chat(kOwnerChat, kSupergroup);
+  d.post_event(sale_event("evt-low-1", 7101, "Ann"), 202);
+  answer_request(d, 7101, 1, "Cold coffee", 100);
+  const auto first = d.api.wait_for_messages(kSupergroup, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].params["text"].get<std::string>().find("Cold coffee") != std::string::npos);
+
+  // A later alert is written for the migrated chat's new id and goes there directly.
+  d.post_event(sale_event("evt-low-2", 7102, "Bob"), 202);
+  answer_request(d, 7102, 2, "Slow service", 200);
+  const auto both = d.api.wait_for_messages(kSupergroup, 2);
+  REQUIRE(both.size() == 2);
+  CHECK(both[1].params["text"].get<std::string>().find("Slow service") != std::string::npos);
+  CHECK(d.api.messages_to(kOwnerChat).size() == 1);
+  CHECK(d.bot.log().find("OWNER_CHAT_ID=" + std::to_string(kSupergroup)) != std::string::npos);
+}
+
 TEST_CASE("Business chats get replies through the connection, never for the owner's own words",
           "[e2e][business]") {
   Deployment d;

@@ -80,6 +80,8 @@ struct OutgoingMessage {
 
 // The chat a message goes to (0 for AnswerCallback, which is not chat-ordered).
 ChatId chat_of(const MessageBody& body);
+// Points the message at another chat (a migrated group); AnswerCallback is left as it is.
+void set_chat(MessageBody& body, ChatId chat);
 
 // Outbox payload (de)serialization; from_json returns nullopt on a malformed payload.
 std::string to_json(const MessageBody& body);

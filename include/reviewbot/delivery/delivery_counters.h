@@ -17,7 +17,8 @@ inline constexpr std::size_t kSendResultKinds =
     static_cast<std::size_t>(platform::SendResult::Kind::kRejected) + 1;
 
 struct DeliveryCounters {
-  // Platform calls made, by how they were classified (fallback resends included).
+  // Platform calls made, by how they were classified (fallback resends included);
+  // calls[kRetryAfter] counts the 429s received.
   std::array<Counter, kSendResultKinds> calls{};
   Counter fallback_plain_text{0};   // resent without parse mode after "can't parse entities"
   Counter fallback_no_keyboard{0};  // resent without the keyboard after a markup error

@@ -1,8 +1,9 @@
 // The Dispatcher sends the outbox: a thread that claims due rows, sends each through its
 // own PlatformClient within the rate limits and while the circuit breaker allows, applies
-// the fallbacks, classifies the answer (outcome.h) and records it, then sleeps until the
-// next row is due, a notify(), or at most settings.idle_wait. start/stop/notify and
-// platform_state are thread-safe; run_once is for tests and must not overlap the thread.
+// the fallbacks and chat moves, classifies the answer (outcome.h) and records it, then
+// sleeps until the next row is due, a notify(), or at most settings.idle_wait.
+// start/stop/notify, platform_state and counters are thread-safe; recover and run_once
+// must not overlap the thread.
 #pragma once
 
 #include <condition_variable>
@@ -42,6 +43,13 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
+  // At startup, before start(): releases the claims a stopped or crashed process left
+  // (Store::release_claims) and settles each row whose send was in flight then by the
+  // in-doubt policy (in_doubt_outcome, cause kRestart): requests and reminders fail
+  // without a resend, other kinds go out again at once. Error if the store could not
+  // release; a returned row that cannot be recorded stays claimed until the next recover.
+  core::Status recover();
+
   void start();
   // Finishes the send in progress and joins. Rows claimed in the same batch but not yet
   // sent are released (deferred to now) so they go out at the next start. Idempotent.
@@ -53,8 +61,12 @@ class Dispatcher {
   // one while half-open, none while the breaker is open or a 429 pause lasts) and sends
   // each. A row whose chat had a send within the per-chat interval, or that the breaker or
   // a 429 blocks mid-pass, is deferred (store kDeferred: no attempt counted), so it never
-  // holds up other chats. Returns how many rows were sent (whatever the answer), or -1
-  // when the store could not be read.
+  // holds up other chats. A row sent at most once (in_doubt_policy) is marked in the store
+  // (Store::mark_sending) before the send; if that fails it is deferred, not sent. On
+  // migrate_to_chat_id the store moves the chat (a warning names both ids, for
+  // OWNER_CHAT_ID) and the row is retried at once, by the next claim, in the new chat's
+  // order. Returns how many rows were sent (whatever the answer), or -1 when the store
+  // could not be read.
   int run_once();
 
   // The platform's circuit breaker state (for /readyz).
@@ -64,6 +76,13 @@ class Dispatcher {
 
  private:
   store::DeliveryOutcome deliver(const store::OutboxRow& row);
+  // The one place a send's outcome is decided (delivery_outcome, plus the chat move) and
+  // counted; recover() settles in-flight rows through count_in_doubt as well.
+  store::DeliveryOutcome decide(const store::OutboxRow& row, const platform::SendResult& result,
+                                int attempt);
+  void count_in_doubt(const store::DeliveryOutcome& outcome);
+  // Store::migrate_chat for the row's chat, logged and counted; false if it failed.
+  bool move_chat(const store::OutboxRow& row, core::ChatId new_chat);
   platform::SendResult send_logged(const store::OutboxRow& row, const core::MessageBody& body,
                                    int attempt, const char* variant);
   void run();

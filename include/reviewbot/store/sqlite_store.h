@@ -53,7 +53,11 @@ class SqliteStore final : public Store {
   // kSent also records a row that was cancelled while in flight as sent; kRetry of a
   // cancelled row leaves it cancelled. Unknown id → Error.
   core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome, core::Time now) override;
-  core::Status release_claims() override;
+  core::Status mark_sending(int64_t outbox_id, core::Time now) override;
+  // A marked row whose payload cannot be decoded is failed instead of returned.
+  core::Result<std::vector<OutboxRow>> release_claims() override;
+  // A customer already on the new chat keeps it; the old customer then keeps the old id.
+  core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time now) override;
   // The earliest time claim_due could return a row: over unclaimed pending rows that head
   // a chat with nothing in flight, max(due_at, next_attempt_at). A chat blocked by a row
   // in flight wakes the dispatcher through complete(), not through this time. On a

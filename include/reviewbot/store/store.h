@@ -89,14 +89,32 @@ class Store {
   // already claimed and not yet completed. Claimed rows stay claimed until complete().
   virtual core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) = 0;
 
-  // Records the result of sending a claimed row; every status but kDeferred counts one
-  // attempt. kSent with a message id on a request stores the conversation's
-  // request_message_id. kDeferred only releases the claim and sets the next attempt time.
+  // Records the result of sending a claimed row and clears its mark_sending mark; every
+  // status but kDeferred counts one attempt. kSent with a message id on a request stores
+  // the conversation's request_message_id. kDeferred only releases the claim and sets the
+  // next attempt time.
   virtual core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome,
                                 core::Time now) = 0;
 
-  // Releases every claim (at startup: rows claimed by a crashed process go out again).
-  virtual core::Status release_claims() = 0;
+  // Records, durably before it returns, that the claimed row is about to be handed to the
+  // platform, so a restart knows the send may have happened. complete() clears the mark.
+  // The delivery module marks only rows it sends at most once. Error if the row is not
+  // claimed or cannot be written (then do not send it).
+  virtual core::Status mark_sending(int64_t outbox_id, core::Time now) = 0;
+
+  // At startup, for rows a stopped or crashed process left claimed: releases the unmarked
+  // ones (they go out again) and returns the ones marked by mark_sending, still claimed,
+  // so the delivery module settles each with complete(). Error: nothing was released.
+  virtual core::Result<std::vector<OutboxRow>> release_claims() = 0;
+
+  // The platform moved `old_chat` to `new_chat` (a group became a supergroup). In one
+  // transaction: records old → new, following chains (a → b then b → c stores a → c),
+  // moves customers and conversations, and points the chat's pending rows (claimed ones
+  // included) at the new chat, keeping their (due_at, id) order. Rows that process()
+  // writes later for an old chat go to its new chat. Error if old and new would be the
+  // same chat or the write fails; nothing changed then.
+  virtual core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat,
+                                    core::Time now) = 0;
 
   // Earliest due_at/next attempt among pending rows, to sleep until; nullopt if none.
   virtual std::optional<core::Time> next_due() = 0;
