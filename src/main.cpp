@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "reviewbot/admin/metrics_handler.h"
 #include "reviewbot/config/config.h"
 #include "reviewbot/config/logging.h"
 #include "reviewbot/config/template_loader.h"
@@ -120,6 +121,7 @@ class ShutdownWatchdog {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const core::Time started_at = core::SystemClock().now();  // for /metrics
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       std::fputs(config::usage().c_str(), stdout);
@@ -200,6 +202,10 @@ int main(int argc, char** argv) {
             {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
       },
       notify_dispatcher);
+  deps.metrics =
+      [sources = admin::MetricsSources{dispatcher, intake.counters(), *db, clock, started_at}] {
+        return admin::collect_metrics(sources);
+      };
   http::HttpServer server(server_settings, deps);
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));

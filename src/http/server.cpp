@@ -12,7 +12,9 @@
 #include <optional>
 #include <thread>
 
+#include "request_counts.h"
 #include "request_tracker.h"
+#include "reviewbot/admin/metrics_handler.h"
 #include "reviewbot/admin/review_csv.h"
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/admin/stats_handler.h"
@@ -50,8 +52,15 @@ const std::map<std::string, std::string>& allowed_methods() {
   static const std::map<std::string, std::string> kAllowed = {
       {"/webhook/telegram", "POST"}, {"/v1/events", "POST"},     {"/v1/links", "POST"},
       {"/v1/reviews", "GET, HEAD"},  {"/v1/stats", "GET, HEAD"}, {"/healthz", "GET, HEAD"},
-      {"/readyz", "GET, HEAD"}};
+      {"/readyz", "GET, HEAD"},      {"/metrics", "GET, HEAD"}};
   return kAllowed;
+}
+
+// Every route's path (all are exact paths), for the request counts.
+std::vector<std::string> route_paths() {
+  std::vector<std::string> paths;
+  for (const auto& entry : allowed_methods()) paths.push_back(entry.first);
+  return paths;
 }
 
 std::optional<std::string_view> header(const Request& req, const char* name) {
@@ -158,6 +167,7 @@ struct HttpServer::Impl {
   // Intake slots for draining; routed requests from pre-routing until the logger (their
   // response is written), so stop() can let them finish before it shuts the connections.
   RequestTracker tracker;
+  RequestCounts counts{route_paths()};  // answered requests, for /metrics
 };
 
 void HttpServer::Impl::configure() {
@@ -230,6 +240,7 @@ void HttpServer::Impl::configure() {
       t_request_start.reset();
       tracker.request_done();
     }
+    counts.count(req.path, res.status);
     spdlog::info("http request method={} path={} status={} duration_ms={:.2f} request_id={}",
                  printable(req.method), printable(req.path), res.status, ms,
                  res.get_header_value(kRequestIdHeader));
@@ -331,6 +342,11 @@ void HttpServer::Impl::add_routes() {
   });
 
   server.Get("/healthz", [](const Request&, Response& res) { apply(handle_healthz(), res); });
+  server.Get("/metrics", [this](const Request&, Response& res) {
+    admin::MetricsSnapshot snapshot = deps.metrics ? deps.metrics() : admin::MetricsSnapshot{};
+    snapshot.http_requests = counts.snapshot();
+    apply(admin::handle_metrics(snapshot), res);
+  });
   server.Get("/readyz", [this](const Request&, Response& res) {
     if (!tracker.draining()) return apply(handle_readyz(deps.readiness), res);
     apply(handle_readyz([this] {

@@ -1,7 +1,8 @@
-// SqliteStore's admin reads: reviews (rated conversations) and stats.
+// SqliteStore's admin reads: reviews (rated conversations), stats and outbox counts.
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "reviewbot/store/sqlite_store.h"
 #include "sqlite_detail.h"
@@ -100,6 +101,28 @@ core::Result<core::Stats> SqliteStore::stats() {
     return stats;
   } catch (const std::exception& e) {
     return core::Error{std::string("computing stats failed: ") + e.what()};
+  }
+}
+
+core::Result<OutboxStats> SqliteStore::outbox_stats(core::Time now) {
+  auto [c, lock] = reader();
+  try {
+    // One statement, so one read snapshot. The counts scan the partial indexes
+    // outbox_pending_by_chat and outbox_failed; MIN is one seek in outbox_pending_by_due.
+    Stmt s = c.stmt(
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending'), "
+        "(SELECT COUNT(*) FROM outbox WHERE status = 'failed'), "
+        "(SELECT MIN(due_at) FROM outbox WHERE status = 'pending')");
+    s->executeStep();
+    OutboxStats stats;
+    stats.pending = s->getColumn(0).getInt64();
+    stats.failed = s->getColumn(1).getInt64();
+    if (const auto oldest = sqlite_detail::column_opt_int64(*s, 2)) {
+      stats.oldest_due_age = std::max(core::Duration{0}, now - core::from_millis(*oldest));
+    }
+    return stats;
+  } catch (const std::exception& e) {
+    return core::Error{std::string("reading outbox counts failed: ") + e.what()};
   }
 }
 

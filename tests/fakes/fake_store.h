@@ -240,6 +240,24 @@ class FakeStore final : public store::Store {
     return stats_;
   }
 
+  // Pending = not done; failed = done with kFailed or kUnreachable last.
+  core::Result<store::OutboxStats> outbox_stats(core::Time now) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    store::OutboxStats stats;
+    for (const auto& r : outbox_) {
+      if (!r.done) {
+        ++stats.pending;
+        stats.oldest_due_age = std::max(stats.oldest_due_age, now - r.row.due_at);
+      } else if (!r.outcomes.empty() &&
+                 (r.outcomes.back().status == store::DeliveryOutcome::Status::kFailed ||
+                  r.outcomes.back().status == store::DeliveryOutcome::Status::kUnreachable)) {
+        ++stats.failed;
+      }
+    }
+    return stats;
+  }
+
   bool ping() override {
     std::lock_guard lock(mutex_);
     return !unavailable_;

@@ -1,7 +1,8 @@
 // HttpServer serves reviewbot's HTTP API (DESIGN.md "HTTP endpoints") on cpp-httplib:
-// webhook, events, links, reviews, stats, health. Routes are thin adapters around the
-// plain functions in *_handler.h; every response is JSON (CSV for exports) and carries an
-// X-Request-Id; one log line per request, never with tokens or bodies. JSON is sent as
+// webhook, events, links, reviews, stats, health, metrics. Routes are thin adapters around
+// the plain functions in *_handler.h; every response is JSON (CSV for exports, Prometheus
+// text for /metrics) and carries an X-Request-Id; one log line per request, never with
+// tokens or bodies, and one count by route and status (for /metrics). JSON is sent as
 // "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has no switch
 // for that); CSV exports are gzipped when the client asks.
 // start()/stop() from one owning thread; handlers run on the server's thread pool;
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "reviewbot/admin/metrics.h"
 #include "reviewbot/core/clock.h"
 #include "reviewbot/core/result.h"
 #include "reviewbot/http/accept.h"
@@ -53,6 +55,7 @@ struct ServerDependencies {
   UpdateParser parse_update;  // platform::telegram::parse_update
   StartParameterMaker make_start_parameter;  // core::make_start_parameter
   ReadinessFn readiness;                     // empty: ready
+  admin::MetricsFn metrics = {};             // GET /metrics; empty: HTTP counts only
 };
 
 // The production wiring: Intake (then `after_commit`, e.g. Dispatcher::notify), the

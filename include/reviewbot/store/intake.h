@@ -1,12 +1,13 @@
 // Intake applies one inbound input: asks the engine what state it needs, lets the store
-// load it, decide and commit in one transaction. HTTP handlers and the getUpdates poller
-// call it and answer/advance only when it reports kApplied or kDuplicate.
-// Thread-safe (the Engine is immutable; the Store is thread-safe).
+// load it, decide and commit in one transaction, and counts the answer (for /metrics).
+// HTTP handlers and the getUpdates poller call it and answer/advance only when it reports
+// kApplied or kDuplicate. Thread-safe (the Engine is immutable; the Store is thread-safe).
 #pragma once
 
 #include "reviewbot/core/clock.h"
 #include "reviewbot/core/engine.h"
 #include "reviewbot/core/events.h"
+#include "reviewbot/store/input_counters.h"
 #include "reviewbot/store/store.h"
 
 namespace reviewbot::store {
@@ -19,10 +20,14 @@ class Intake {
 
   ProcessResult accept(const InboundKey& key, const core::Event& event);
 
+  // Every accept() so far by source and status; safe from any thread.
+  const InputCounters& counters() const { return counters_; }
+
  private:
   const core::Engine& engine_;
   Store& store_;
   const core::Clock& clock_;
+  InputCounters counters_;
 };
 
 }  // namespace reviewbot::store

@@ -66,6 +66,8 @@ class SqliteStore final : public Store {
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
   core::Result<core::Stats> stats() override;
+  // On the read connection, from the partial indexes on pending and failed rows.
+  core::Result<OutboxStats> outbox_stats(core::Time now) override;
   bool ping() override;
 
  private:
@@ -92,7 +94,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite_detail::Connection> writer_;
 
   // read_mu_ guards reader_, the read-only connection of a file database, used by
-  // list_reviews, stats and ping. For ":memory:" reader_ is null.
+  // list_reviews, stats, outbox_stats and ping. For ":memory:" reader_ is null.
   std::mutex read_mu_;
   std::unique_ptr<sqlite_detail::Connection> reader_;
 };

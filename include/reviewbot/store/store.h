@@ -60,6 +60,15 @@ struct DeliveryOutcome {
   std::string reason;
 };
 
+// The outbox at a glance, for /metrics.
+struct OutboxStats {
+  int64_t pending = 0;  // rows not yet sent, failed or cancelled (claimed ones included)
+  int64_t failed = 0;   // rows given up on (kept for operators)
+  // now - due_at of the pending row that has been due longest; 0 when none is due. It
+  // grows while delivery falls behind (retries, rate limits, an open breaker).
+  core::Duration oldest_due_age{0};
+};
+
 struct ReviewFilter {
   std::optional<int> rating;
   std::optional<core::Time> since, until;  // on answered_at; until is exclusive
@@ -121,6 +130,11 @@ class Store {
 
   virtual core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) = 0;
   virtual core::Result<core::Stats> stats() = 0;
+
+  // Counts for /metrics as of `now`. Cheap: answered from indexes (no table scan; the
+  // counts cost O(pending + failed rows)) and without waiting for writers where the
+  // backend allows. Error when the database cannot be read.
+  virtual core::Result<OutboxStats> outbox_stats(core::Time now) = 0;
 
   // Cheap check that the database answers (for /readyz).
   virtual bool ping() = 0;
