@@ -42,7 +42,8 @@ TEST_CASE("a comment prompt whose send timed out is resent after a backoff",
   CHECK(outcome.status == Status::kRetry);
   CHECK(outcome.retry_at > h.clock.now());
   CHECK(h.count(h.dispatcher->counters().in_doubt_resent) == 1);
-  h.clock.advance(std::chrono::seconds(1));  // past the backoff and the per-chat interval
+  // Past the backoff and the per-chat interval (a second and the limiter's 1 ms guard).
+  h.clock.advance(std::chrono::milliseconds(1001));
   REQUIRE(outcome.retry_at <= h.clock.now());
   CHECK(h.dispatcher->run_once() == 1);
   CHECK(h.client->send_count() == 2);
