@@ -189,7 +189,8 @@ const std::array<Variable, 24> kVariables = {{
        c.review_url = v;
        return core::ok_status();
      }},
-    {"OWNER_CHAT_ID", "", "chat that gets an alert for ratings of 2 or less", false,
+    {"OWNER_CHAT_ID", "",
+     "chat that gets an alert for ratings of 2 or less (followed if Telegram migrates it)", false,
      [](Config& c, const std::string& v) -> Status {
        int64_t id = 0;
        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
