@@ -28,16 +28,26 @@ void Dispatcher::start() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = false;
+    running_ = true;
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    run();
+    std::lock_guard lock(mutex_);
+    running_ = false;
+    exited_.notify_all();
+  });
 }
 
 void Dispatcher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
   wake_.notify_all();
+  if (!exited_.wait_for(lock, settings_.stop_grace, [this] { return !running_; })) {
+    spdlog::warn("delivery send still running {} ms after stop: cancelling it",
+                 settings_.stop_grace.count());
+    client_->cancel();  // thread-safe by contract
+  }
+  lock.unlock();
   if (thread_.joinable()) thread_.join();
 }
 

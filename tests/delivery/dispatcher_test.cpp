@@ -180,3 +180,56 @@ TEST_CASE("stop joins promptly while the dispatcher is idle", "[dispatcher]") {
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
   h.dispatcher->stop();  // idempotent
 }
+
+namespace {
+
+// A platform whose sends hang until cancel(): a Bot API that stopped answering.
+class HangingClient final : public testing::FakePlatformClient {
+ public:
+  platform::SendResult send(const core::MessageBody&) override {
+    std::unique_lock lock(mu_);
+    in_send_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return cancelled_; });
+    return answer(Kind::kUnknown, 0, "network error: aborted (cancelled)");
+  }
+  void cancel() override {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+  bool wait_in_send() {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [this] { return in_send_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool in_send_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("stop cancels a send that hangs past the grace period and records it in doubt",
+          "[dispatcher]") {
+  testing::FakeStore store;
+  testing::FakeClock clock;
+  auto owned = std::make_unique<HangingClient>();
+  HangingClient* client = owned.get();
+  delivery::DispatcherSettings settings;
+  settings.stop_grace = std::chrono::milliseconds(50);
+  delivery::Dispatcher dispatcher(store, clock, std::move(owned), settings);
+  const auto prompt = store.add_outbox(request(7), clock.now(), core::MessageKind::kCommentPrompt);
+
+  dispatcher.start();
+  REQUIRE(client->wait_in_send());
+  dispatcher.stop();  // returns only because the hanging send was cancelled
+
+  const auto row = store.outbox_row(prompt);
+  REQUIRE(row);
+  REQUIRE(row->outcomes.size() == 1);
+  CHECK(row->outcomes[0].status == Status::kRetry);  // a comment prompt: at least once
+  CHECK(delivery::DeliveryCounters::load(dispatcher.counters().in_doubt_resent) == 1);
+}

@@ -11,7 +11,7 @@
 
 namespace reviewbot::testing {
 
-class FakePlatformClient final : public platform::PlatformClient {
+class FakePlatformClient : public platform::PlatformClient {
  public:
   // Queues answers for the next sends, in order.
   void script(std::vector<platform::SendResult> results) {

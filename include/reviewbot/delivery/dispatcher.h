@@ -25,10 +25,11 @@ namespace reviewbot::delivery {
 struct DispatcherSettings {
   int batch_size = 20;  // rows claimed per pass (at most one per chat)
   RetryRules retry;
-  core::Duration idle_wait{1000};  // longest sleep, so rows due from elsewhere are seen
-  core::Duration min_wait{20};     // shortest sleep when nothing was claimable
-  RateLimits rate;                 // 30/s per bot, 1/s per chat
-  BreakerSettings breaker;         // open after 5 transient failures for 30 s .. 5 min
+  core::Duration idle_wait{1000};   // longest sleep, so rows due from elsewhere are seen
+  core::Duration min_wait{20};      // shortest sleep when nothing was claimable
+  RateLimits rate;                  // 30/s per bot, 1/s per chat
+  BreakerSettings breaker;          // open after 5 transient failures for 30 s .. 5 min
+  core::Duration stop_grace{2000};  // how long stop() lets a send in progress finish
 };
 
 class Dispatcher {
@@ -51,8 +52,10 @@ class Dispatcher {
   core::Status recover();
 
   void start();
-  // Finishes the send in progress and joins. Rows claimed in the same batch but not yet
-  // sent are released (deferred to now) so they go out at the next start. Idempotent.
+  // Lets the send in progress finish (cancelling it through PlatformClient::cancel() if
+  // it takes longer than settings.stop_grace: its outcome is then in doubt) and joins.
+  // Rows claimed in the same batch but not yet sent are released (deferred to now) so
+  // they go out at the next start. Idempotent.
   void stop();
   // Wakes the thread now (the intake calls it after committing new messages).
   void notify();
@@ -101,10 +104,12 @@ class Dispatcher {
   DeliveryCounters counters_;
   std::thread thread_;
 
-  mutable std::mutex mutex_;  // guards the two flags below
-  std::condition_variable wake_;
+  mutable std::mutex mutex_;        // guards the three flags below
+  std::condition_variable wake_;    // stopping_ or woken_ set
+  std::condition_variable exited_;  // running_ cleared
   bool stopping_ = false;
   bool woken_ = false;
+  bool running_ = false;  // the thread is in run()
 };
 
 }  // namespace reviewbot::delivery

@@ -70,6 +70,12 @@ class PlatformClient {
 
   virtual SendResult send(const core::MessageBody& body) = 0;
 
+  // Makes the call in progress, and every later one, end at once: a send then reports
+  // kUnknown if its request had gone out, else kTransient. Unlike the other members it may
+  // be called from any thread (shutdown uses it on a send that hangs). The default does
+  // nothing: the call runs to its own timeout.
+  virtual void cancel() {}
+
   virtual core::Result<BotInfo> get_me() = 0;
   virtual core::Status set_webhook(const WebhookSettings& settings) = 0;
   virtual core::Status delete_webhook() = 0;

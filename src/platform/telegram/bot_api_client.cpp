@@ -29,6 +29,11 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
 }
 
 // Runs once the connection is ready and just before the request goes out on it.
+// libcurl's progress callback: a non-zero answer aborts the transfer.
+int abort_if_cancelled(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+}
+
 int mark_request_started(void* user, char*, char*, int, int) {
   *static_cast<bool*>(user) = true;
   return CURL_PREREQFUNC_OK;
@@ -125,6 +130,9 @@ BotApiClient::BotApiClient(BotApiOptions options) : options_(std::move(options))
   curl_easy_setopt(curl_, CURLOPT_PREREQFUNCTION, &mark_request_started);
   curl_easy_setopt(curl_, CURLOPT_PREREQDATA, &request_started_);
   curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_buffer_);
+  curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &abort_if_cancelled);
+  curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &cancelled_);
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl_, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -152,6 +160,11 @@ BotApiClient::Answer BotApiClient::call(const std::string& method, const std::st
   Answer answer;
   if (curl_ == nullptr) {
     answer.code = CURLE_FAILED_INIT;
+    return answer;
+  }
+  if (cancelled_.load()) {
+    answer.code = CURLE_ABORTED_BY_CALLBACK;
+    answer.error_detail = "cancelled";
     return answer;
   }
   request_body_ = json_body;
@@ -183,6 +196,8 @@ SendResult BotApiClient::to_send_result(const Answer& answer) const {
   result.description = redact(std::move(result.description));
   return result;
 }
+
+void BotApiClient::cancel() { cancelled_.store(true); }
 
 SendResult BotApiClient::send(const core::MessageBody& body) {
   try {

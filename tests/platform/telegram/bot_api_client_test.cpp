@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "platform/telegram/loopback_bot_api.h"
 #include "reviewbot/platform/telegram/bot_api_response.h"
@@ -317,6 +318,27 @@ TEST_CASE("send failures are classified from real HTTP answers", "[telegram][cli
     CHECK(r.kind == Kind::kUnknown);
     CHECK(r.http_status == 0);
     CHECK_THAT(r.description, !Catch::Contains(kTokenSecretPart));
+    CHECK(api.requests().size() == 1);
+  }
+  SECTION("cancel() from another thread ends a hanging send as unknown, and later calls at once") {
+    Gate gate;
+    LoopbackBotApi api([&gate](const httplib::Request&, httplib::Response& res) {
+      gate.wait();
+      res.set_content(kSent, "application/json");
+    });
+    auto options = options_for(api.url());
+    options.request_timeout = std::chrono::seconds(60);
+    BotApiClient client(options);
+    std::thread canceller([&] {
+      while (api.requests().empty()) std::this_thread::yield();  // the request went out
+      client.cancel();
+    });
+    const auto r = client.send(core::SendText{1, "hi", true, {}, {}});
+    canceller.join();
+    CHECK(r.kind == Kind::kUnknown);
+    const auto later = client.send(core::SendText{1, "again", true, {}, {}});
+    gate.open();
+    CHECK(later.kind == Kind::kTransient);
     CHECK(api.requests().size() == 1);
   }
   SECTION("a foreign error page that echoes the URL never leaks the token") {

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -37,6 +38,9 @@ class BotApiClient final : public PlatformClient {
 
   // sendMessage / editMessageText / editMessageReplyMarkup / answerCallbackQuery.
   SendResult send(const core::MessageBody& body) override;
+  // Thread-safe; the transfer in progress ends within about a second (libcurl's progress
+  // callback), later calls fail at once.
+  void cancel() override;
 
   // Errors carry the platform's description or the network error, never the token.
   core::Result<BotInfo> get_me() override;
@@ -68,6 +72,7 @@ class BotApiClient final : public PlatformClient {
   std::string request_body_;
   std::string response_body_;
   bool request_started_ = false;
+  std::atomic<bool> cancelled_{false};  // set by cancel() from any thread
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 
