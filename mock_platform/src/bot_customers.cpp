@@ -106,7 +106,7 @@ Result<Queued> Bot::press(std::int64_t user_id, std::int64_t message_id,
   return out;
 }
 
-Result<Queued> Bot::set_blocked(std::int64_t user_id, bool blocked) {
+Result<Queued> Bot::set_blocked(std::int64_t user_id, bool blocked, bool notify) {
   std::lock_guard lock(mu_);
   auto user = users_.find(user_id);
   if (user == users_.end()) return user_not_found();
@@ -114,6 +114,7 @@ Result<Queued> Bot::set_blocked(std::int64_t user_id, bool blocked) {
   user->second.blocked = blocked;
   if (!blocked) user->second.started = true;
   chats_[user_id];
+  if (!notify) return Queued{};
   const nlohmann::json bot = {{"id", identity_.id},
                               {"is_bot", true},
                               {"first_name", identity_.first_name},

@@ -88,8 +88,17 @@ ControlReply ControlApi::press(std::int64_t user_id, std::string_view body) {
           {{"update_id", nullable(q->update_id)}, {"callback_query_id", q->callback_query_id}}};
 }
 
-ControlReply ControlApi::set_blocked(std::int64_t user_id, bool blocked) {
-  auto q = bot_.set_blocked(user_id, blocked);
+ControlReply ControlApi::set_blocked(std::int64_t user_id, bool blocked, std::string_view body) {
+  bool notify = true;
+  if (!body.empty()) {
+    const auto j = parse_body(body);
+    if (!j) return error_reply(400, kNotJson);
+    if (j->contains("notify")) {
+      if (!(*j)["notify"].is_boolean()) return error_reply(400, "\"notify\" must be a boolean");
+      notify = (*j)["notify"].get<bool>();
+    }
+  }
+  auto q = bot_.set_blocked(user_id, blocked, notify);
   if (!q) return error_reply(q.error());
   return {200, {{"update_id", nullable(q->update_id)}, {"blocked", blocked}}};
 }

@@ -44,13 +44,23 @@ Result<FaultRule> parse_fault_rule(const nlohmann::json& b) {
     r.method = b["method"].get<std::string>();
   }
   int count = 0;
-  for (auto st : {int_field("status", r.status, 0, 599), int_field("count", count, 1, 1000000000),
-                  int_field("retry_after", r.retry_after, 0, 3600),
-                  int_field("latency_ms", r.latency_ms, 0, 600000),
-                  int_field("hang_ms", r.hang_ms, 1, 600000),
-                  int_field("outage_seconds", r.outage_seconds, 0, 86400),
-                  bool_field("hang", r.hang), bool_field("drop_connection", r.drop_connection)}) {
+  for (auto st :
+       {int_field("status", r.status, 0, 599), int_field("count", count, 1, 1000000000),
+        int_field("retry_after", r.retry_after, 0, 3600),
+        int_field("latency_ms", r.latency_ms, 0, 600000),
+        int_field("hang_ms", r.hang_ms, 1, 600000),
+        int_field("outage_seconds", r.outage_seconds, 0, 86400), bool_field("hang", r.hang),
+        bool_field("drop_connection", r.drop_connection), bool_field("execute", r.execute)}) {
     if (!st) return st.error();
+  }
+  if (r.execute && !r.hang) return field_error("execute", "needs \"hang\": true");
+  if (b.contains("description") && !b["description"].is_null()) {
+    if (!b["description"].is_string()) return field_error("description", "must be a string");
+    r.description = b["description"].get<std::string>();
+  }
+  if (b.contains("chat_id") && !b["chat_id"].is_null()) {
+    if (!b["chat_id"].is_number_integer()) return field_error("chat_id", "must be an integer");
+    r.chat_id = b["chat_id"].get<std::int64_t>();
   }
   if (r.status != 0 && r.status < 400) return field_error("status", "must be 400..599");
   if (b.contains("count") && !b["count"].is_null()) r.count = count;
@@ -98,20 +108,27 @@ nlohmann::json FaultInjector::to_json() const {
     if (r.hang) j["hang"] = true;
     if (r.outage_seconds) j["outage_seconds"] = r.outage_seconds;
     if (r.drop_connection) j["drop_connection"] = true;
+    if (r.execute) j["execute"] = true;
+    if (!r.description.empty()) j["description"] = r.description;
+    if (r.chat_id) j["chat_id"] = *r.chat_id;
     out.push_back(std::move(j));
   }
   return out;
 }
 
-FaultAction FaultInjector::decide(const std::string& method) {
+FaultAction FaultInjector::decide(const std::string& method, std::optional<std::int64_t> chat) {
   std::lock_guard lock(mu_);
   FaultAction action;
   const auto now = std::chrono::steady_clock::now();
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (auto& r : rules_) {
     if (r.method && !same_method(*r.method, method)) continue;
+    if (r.chat_id && r.chat_id != chat) continue;
     if (r.outage_seconds > 0) {
-      if (now < r.outage_until && action.status == 0) action.status = r.status;
+      if (now < r.outage_until && action.status == 0) {
+        action.status = r.status;
+        action.description = r.description;
+      }
       continue;
     }
     if (r.count && *r.count <= 0) continue;
@@ -121,11 +138,13 @@ FaultAction FaultInjector::decide(const std::string& method) {
     if (r.hang) {
       action.hang = true;
       action.hang_ms = std::max(action.hang_ms, r.hang_ms);
+      action.execute = action.execute || r.execute;
     }
     action.drop_connection = action.drop_connection || r.drop_connection;
     if (r.status != 0 && action.status == 0) {
       action.status = r.status;
       action.retry_after = r.retry_after;
+      action.description = r.description;
     }
   }
   std::erase_if(rules_, [&](const FaultRule& r) {
@@ -135,6 +154,11 @@ FaultAction FaultInjector::decide(const std::string& method) {
 }
 
 ApiError fault_error(const FaultAction& action) {
+  if (!action.description.empty()) {
+    nlohmann::json parameters;
+    if (action.status == 429) parameters = {{"retry_after", action.retry_after}};
+    return {action.status, action.description, parameters};
+  }
   switch (action.status) {
     case 429:
       return {429,

@@ -52,6 +52,12 @@ Usage: mock_platform [flags]
   --fault JSON          add a fault rule at start, same form as POST /_mock/faults
                         (repeatable), e.g. --fault '{"method":"sendMessage","status":500,"count":2}'
   --seed N              seed for fault rates (default 42)
+  --rate-limits         enforce Telegram's flood limits: more than 30 message calls
+                        (sends, edits, callback answers) in any second, or two to one chat
+                        within 1 s, get 429 "Too Many Requests: retry after N"
+  --rate-limit-per-bot N  calls allowed in any one second (default 30; implies --rate-limits)
+  --rate-limit-chat-interval-ms N  least time between two calls to a chat (default 1000;
+                        implies --rate-limits)
   --reviewbot-url URL   reviewbot's base URL, where the page's till sends sale events
                         (env REVIEWBOT_URL; default http://127.0.0.1:8080)
   --reviewbot-admin-token T  bearer token for reviewbot's /v1/events (env ADMIN_TOKEN)
@@ -87,6 +93,10 @@ Result<Options> parse_options(const std::vector<std::string>& args, const Option
     }
     if (flag == "--help" || flag == "-h") {
       o.help = true;
+      continue;
+    }
+    if (flag == "--rate-limits" && !inline_value) {
+      o.rate.enabled = true;
       continue;
     }
     std::string value;
@@ -126,6 +136,14 @@ Result<Options> parse_options(const std::vector<std::string>& args, const Option
       o.delivery.backoff_max = std::chrono::milliseconds(ms);
     } else if (flag == "--max-poll-seconds") {
       st = parse_int(flag, value, 0, 3600, o.max_poll_seconds);
+    } else if (flag == "--rate-limit-per-bot") {
+      st = parse_int(flag, value, 1, 100000, o.rate.per_bot);
+      o.rate.enabled = true;
+    } else if (flag == "--rate-limit-chat-interval-ms") {
+      std::int64_t ms = 0;
+      st = parse_int(flag, value, 0, 600000, ms);
+      o.rate.chat_interval = std::chrono::milliseconds(ms);
+      o.rate.enabled = true;
     } else if (flag == "--seed") {
       st = parse_int(flag, value, 0, INT64_MAX, o.seed);
     } else if (flag == "--reviewbot-url") {

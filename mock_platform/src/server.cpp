@@ -41,6 +41,7 @@ BotIdentity identity_for(const Options& o) {
 MockServer::MockServer(const Options& options)
     : options_(options),
       faults_(options.seed),
+      rate_(options.rate),
       bot_(identity_for(options), queue_, stats_),
       webhook_(queue_, stats_, options.delivery),
       api_(bot_, queue_, webhook_, std::chrono::seconds(options.max_poll_seconds)),
@@ -151,7 +152,8 @@ void MockServer::install_routes() {
                });
   server_.Post(R"(/_mock/users/(\d{1,18})/(block|unblock))",
                [this, reply](const httplib::Request& req, httplib::Response& res) {
-                 reply(res, control_.set_blocked(path_id(req, 1), req.matches[2] == "block"));
+                 reply(res,
+                       control_.set_blocked(path_id(req, 1), req.matches[2] == "block", req.body));
                });
   server_.Post("/_mock/business/connections",
                [this, reply](const httplib::Request& req, httplib::Response& res) {
@@ -169,6 +171,9 @@ void MockServer::install_routes() {
               [this, reply](const httplib::Request& req, httplib::Response& res) {
                 reply(res, control_.chat(path_id(req, 1)));
               });
+  server_.Get("/_mock/timeline", [this](const httplib::Request&, httplib::Response& res) {
+    write_json(res, 200, timeline_.to_json());
+  });
   server_.Get("/_mock/stats", [this, reply](const httplib::Request&, httplib::Response& res) {
     reply(res, control_.stats());
   });
@@ -201,12 +206,26 @@ void MockServer::handle_bot_api(const httplib::Request& req, httplib::Response& 
     return;
   }
 
-  const FaultAction fault = faults_.decide(*method);
+  Params params;
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
+    if (auto st = params.merge_json_body(req.body); !st) {
+      write_json(res, st.error().code, api_error_json(st.error()));
+      stats_.record_call(*method, st.error().code);
+      return;
+    }
+  }
+  for (const auto& [key, value] : req.params) params.set_string(key, value);
+  for (const auto& [key, file] : req.files) params.set_string(key, file.content);
+  const std::optional<std::int64_t> chat = params.get_int("chat_id");
+
+  const FaultAction fault = faults_.decide(*method, chat);
   if (fault.latency_ms > 0 && !sleep_unless_stopped(std::chrono::milliseconds(fault.latency_ms))) {
     return;
   }
   if (fault.hang) {
-    // Held past any sane client timeout; the call is not executed.
+    // Held past any sane client timeout. With `execute` the call took effect first: the
+    // client cannot know whether it did.
+    if (fault.execute) (void)execute(*method, params);
     sleep_unless_stopped(std::chrono::milliseconds(fault.hang_ms));
     write_json(res, 504, api_error_json({504, "Gateway Timeout", {}}));
     stats_.record_call(*method, 504);
@@ -225,26 +244,33 @@ void MockServer::handle_bot_api(const httplib::Request& req, httplib::Response& 
     stats_.record_call(*method, e.code);
     return;
   }
-
-  Params params;
-  if (req.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
-    if (auto st = params.merge_json_body(req.body); !st) {
-      write_json(res, st.error().code, api_error_json(st.error()));
-      stats_.record_call(*method, st.error().code);
+  if (RateEnforcer::counted(*method)) {
+    if (const auto wait = rate_.admit(chat, RateEnforcer::Clock::now())) {
+      const ApiError e{
+          429, "Too Many Requests: retry after " + std::to_string(*wait), {{"retry_after", *wait}}};
+      write_json(res, 429, api_error_json(e));
+      stats_.record_call(*method, 429);
+      stats_.record_rate_limited();
+      timeline_.record_rate_limited(Timeline::Clock::now());
       return;
     }
   }
-  for (const auto& [key, value] : req.params) params.set_string(key, value);
-  for (const auto& [key, file] : req.files) params.set_string(key, file.content);
 
-  const auto result = api_.call(*method, params);
+  const auto result = execute(*method, params);
   if (result) {
     write_json(res, 200, {{"ok", true}, {"result", *result}});
-    stats_.record_call(*method, 200);
   } else {
     write_json(res, result.error().code, api_error_json(result.error()));
-    stats_.record_call(*method, result.error().code);
   }
+}
+
+Result<nlohmann::json> MockServer::execute(const std::string& method, const Params& params) {
+  auto result = api_.call(method, params);
+  stats_.record_call(method, result ? 200 : result.error().code);
+  if (result && RateEnforcer::counted(method)) {
+    timeline_.record_sent(method, Timeline::Clock::now());
+  }
+  return result;
 }
 
 }  // namespace mock_platform

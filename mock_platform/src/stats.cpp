@@ -22,6 +22,11 @@ void Stats::record_duplicate_send() {
   ++duplicates_;
 }
 
+void Stats::record_rate_limited() {
+  std::lock_guard lock(mu_);
+  ++rate_limited_;
+}
+
 std::int64_t Stats::calls(const std::string& method, int status) const {
   std::lock_guard lock(mu_);
   const auto m = calls_.find(method);
@@ -39,7 +44,8 @@ nlohmann::json Stats::to_json() const {
   return {{"calls", std::move(calls)},
           {"updates_delivered", delivered_},
           {"delivery_retries", retries_},
-          {"duplicate_sends", duplicates_}};
+          {"duplicate_sends", duplicates_},
+          {"rate_limited", rate_limited_}};
 }
 
 }  // namespace mock_platform

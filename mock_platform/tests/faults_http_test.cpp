@@ -96,3 +96,49 @@ TEST_CASE("faults given on the command line apply from the start", "[faults_http
   CHECK(server.call("getMe").status == 500);
   CHECK(server.call("getMe").status == 200);
 }
+
+TEST_CASE("a fault can carry Telegram's own error text and target one chat", "[faults_http]") {
+  TestServer server;
+  const auto ann = server.create_user();
+  const auto bob = server.create_user();
+  server.post("/_mock/faults",
+              {{"method", "sendMessage"},
+               {"status", 400},
+               {"chat_id", ann},
+               {"count", 1},
+               {"description", "Bad Request: can't parse entities: Unsupported start tag"}});
+  CHECK(server.call("sendMessage", {{"chat_id", bob}, {"text", "hi"}}).status == 200);
+  const auto r = server.call("sendMessage", {{"chat_id", ann}, {"text", "hi"}});
+  CHECK(r.status == 400);
+  CHECK(r.body["description"] == "Bad Request: can't parse entities: Unsupported start tag");
+  CHECK(server.call("sendMessage", {{"chat_id", ann}, {"text", "hi"}}).status == 200);
+}
+
+TEST_CASE("a hang with execute runs the call, then withholds the answer", "[faults_http]") {
+  TestServer server;
+  const auto user = server.create_user();
+  server.post("/_mock/faults", {{"method", "sendMessage"},
+                                {"hang", true},
+                                {"execute", true},
+                                {"hang_ms", 3000},
+                                {"count", 1}});
+  httplib::Client impatient("127.0.0.1", server.port());
+  impatient.set_read_timeout(0, 200000);
+  auto res = impatient.Post("/bot1:x/sendMessage", Json{{"chat_id", user}, {"text", "hi"}}.dump(),
+                            "application/json");
+  CHECK_FALSE(res);
+  CHECK(server.transcript(user)["messages"].size() == 1);
+  CHECK(server.post("/_mock/faults", {{"execute", true}, {"status", 500}}).status == 400);
+}
+
+TEST_CASE("a silent block sends no update; the bot learns it from a 403", "[faults_http]") {
+  TestServer server;
+  const auto user = server.create_user();
+  const auto r =
+      server.post("/_mock/users/" + std::to_string(user) + "/block", {{"notify", false}});
+  CHECK(r.status == 200);
+  CHECK(r.body["update_id"].is_null());
+  const auto sent = server.call("sendMessage", {{"chat_id", user}, {"text", "hi"}});
+  CHECK(sent.status == 403);
+  CHECK(sent.body["description"] == "Forbidden: bot was blocked by the user");
+}

@@ -87,7 +87,9 @@ class Bot {
   Result<Queued> press(std::int64_t user_id, std::int64_t message_id,
                        const std::optional<std::string>& callback_data,
                        const std::optional<std::string>& button_text);
-  Result<Queued> set_blocked(std::int64_t user_id, bool blocked);
+  // With `notify` a my_chat_member update tells the bot; without it the bot learns of a
+  // block only from the 403 of its next send.
+  Result<Queued> set_blocked(std::int64_t user_id, bool blocked, bool notify = true);
   Result<std::string> connect_business(std::int64_t owner_user_id, Queued& queued);
   Result<Queued> disconnect_business(const std::string& connection_id);
   Result<Queued> business_message(const std::string& connection_id, std::int64_t from_user_id,

@@ -33,8 +33,9 @@ class ControlApi {
   // POST /_mock/users/{id}/press {"message_id", "callback_data"|"button_text"}
   //   → 201 {"update_id","callback_query_id"}
   ControlReply press(std::int64_t user_id, std::string_view body);
-  // POST /_mock/users/{id}/block | /unblock → {"update_id"} (null when nothing changed)
-  ControlReply set_blocked(std::int64_t user_id, bool blocked);
+  // POST /_mock/users/{id}/block | /unblock [{"notify":false}] → {"update_id"} (null when
+  // nothing changed or notify is false: a silent block shows only as 403s)
+  ControlReply set_blocked(std::int64_t user_id, bool blocked, std::string_view body = "");
   // POST /_mock/business/connections {"owner_user_id"} → 201 {"connection_id","update_id"}
   ControlReply connect_business(std::string_view body);
   // DELETE /_mock/business/connections/{id} → {"update_id"}

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mock_platform/fault_injector.h"
+#include "mock_platform/rate_enforcer.h"
 #include "mock_platform/result.h"
 #include "mock_platform/till.h"
 #include "mock_platform/webhook_deliverer.h"
@@ -25,6 +26,7 @@ struct Options {
   int max_poll_seconds = 50;      // --max-poll-seconds: getUpdates timeout cap
   std::vector<FaultRule> faults;  // --fault JSON (repeatable)
   std::uint64_t seed = 42;        // --seed: fault randomness
+  RateRules rate;                 // --rate-limits, --rate-limit-per-bot, ...-chat-interval-ms
   TillOptions till;               // --reviewbot-url (env REVIEWBOT_URL),
                                   // --reviewbot-admin-token (env ADMIN_TOKEN)
   bool help = false;              // --help

@@ -17,8 +17,11 @@
 #include "mock_platform/control_api.h"
 #include "mock_platform/fault_injector.h"
 #include "mock_platform/options.h"
+#include "mock_platform/params.h"
+#include "mock_platform/rate_enforcer.h"
 #include "mock_platform/stats.h"
 #include "mock_platform/till.h"
+#include "mock_platform/timeline.h"
 #include "mock_platform/update_queue.h"
 #include "mock_platform/webhook_deliverer.h"
 
@@ -44,6 +47,8 @@ class MockServer {
  private:
   void install_routes();
   void handle_bot_api(const httplib::Request& req, httplib::Response& res);
+  // Runs a Bot API call and counts it (stats, and the timeline for message calls).
+  Result<nlohmann::json> execute(const std::string& method, const Params& params);
   // Sleeps up to `duration`; returns false when stop() interrupted it.
   bool sleep_unless_stopped(std::chrono::milliseconds duration);
 
@@ -51,6 +56,8 @@ class MockServer {
   Stats stats_;
   UpdateQueue queue_;
   FaultInjector faults_;
+  RateEnforcer rate_;
+  Timeline timeline_;
   Bot bot_;
   WebhookDeliverer webhook_;
   BotApi api_;

@@ -17,9 +17,10 @@ class Stats {
   void record_delivered();
   void record_delivery_retry();
   void record_duplicate_send();
+  void record_rate_limited();  // a call refused by the enforced rate limits
 
   // {"calls":{"sendMessage":{"200":3,"400":1}},"updates_delivered":N,
-  //  "delivery_retries":N,"duplicate_sends":N}
+  //  "delivery_retries":N,"duplicate_sends":N,"rate_limited":N}
   nlohmann::json to_json() const;
   std::int64_t calls(const std::string& method, int status) const;
 
@@ -30,6 +31,7 @@ class Stats {
   std::int64_t delivered_ = 0;
   std::int64_t retries_ = 0;
   std::int64_t duplicates_ = 0;
+  std::int64_t rate_limited_ = 0;
 };
 
 }  // namespace mock_platform
