@@ -149,6 +149,14 @@ std::string log_fields(std::initializer_list<LogField> fields) {
   return kFieldsMark + dump(j);
 }
 
+namespace {
+
+int64_t seconds(core::Duration d) {
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+}  // namespace
+
 std::string config_summary(const Config& c) {
   return log_fields({
       {"msg", "configuration loaded"},
@@ -164,6 +172,14 @@ std::string config_summary(const Config& c) {
       {"events_secret_set", !c.events_secret.empty()},
       {"owner_chat_id_set", c.owner_chat_id.has_value()},
       {"timezone", c.policy.time_zone.name()},
+      {"quiet_hours_set", c.policy.quiet_hours.has_value()},
+      {"request_delay_s", seconds(c.policy.request_delay)},
+      {"cooldown_s", seconds(c.policy.cooldown)},
+      {"reminder_after_s", seconds(c.policy.reminder_after)},
+      {"conversation_ttl_s", seconds(c.policy.conversation_ttl)},
+      {"send_rate", c.send_rate},
+      {"chat_send_interval_ms", c.chat_send_interval.count()},
+      {"webhook_max_connections", c.webhook_max_connections},
       {"log_level", c.log_level},
   });
 }

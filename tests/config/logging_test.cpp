@@ -119,4 +119,8 @@ TEST_CASE("the configuration summary shows that secrets are set, never their val
   CHECK(j["telegram_bot_token_set"] == true);
   CHECK(j["admin_token_set"] == true);
   CHECK(j["port"] == 8080);
+  CHECK(j["send_rate"] == 30);
+  CHECK(j["chat_send_interval_ms"] == 1000);
+  CHECK(j["conversation_ttl_s"] == 7 * 24 * 3600);
+  CHECK(j["reminder_after_s"] == 24 * 3600);
 }
