@@ -44,6 +44,7 @@ std::unique_ptr<platform::PlatformClient> make_client(const config::Config& cfg)
   platform::telegram::BotApiOptions options;
   options.api_url = cfg.telegram_api_url;
   options.token = cfg.telegram_bot_token;
+  options.request_timeout = cfg.telegram_api_timeout;
   return std::make_unique<platform::telegram::BotApiClient>(options);
 }
 

@@ -101,7 +101,7 @@ Status set_duration(core::Duration& out, const std::string& value) {
   return core::ok_status();
 }
 
-const std::array<Variable, 24> kVariables = {{
+const std::array<Variable, 25> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
@@ -133,6 +133,15 @@ const std::array<Variable, 24> kVariables = {{
      [](Config& c, const std::string& v) -> Status {
        if (auto s = check_http_url(v, "https://api.telegram.org"); !s) return s;
        c.telegram_api_url = without_trailing_slashes(v);
+       return core::ok_status();
+     }},
+    {"TELEGRAM_API_TIMEOUT", "15s",
+     "longest wait for one Bot API call; a send that times out after it went out is in doubt",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = set_duration(c.telegram_api_timeout, v); !s) return s;
+       if (c.telegram_api_timeout.count() == 0)
+         return Error{"\"0\" would fail every call (use e.g. 15s)"};
        return core::ok_status();
      }},
     {"TELEGRAM_WEBHOOK_SECRET", "",

@@ -29,6 +29,7 @@ const std::vector<std::string> kVariables = {"PORT",
                                              "DATABASE_URL",
                                              "TELEGRAM_BOT_TOKEN",
                                              "TELEGRAM_API_URL",
+                                             "TELEGRAM_API_TIMEOUT",
                                              "TELEGRAM_WEBHOOK_SECRET",
                                              "PUBLIC_URL",
                                              "UPDATES_MODE",
@@ -80,6 +81,7 @@ TEST_CASE("an empty environment gives the documented defaults", "[config]") {
   CHECK(c->log_level == "info");
   CHECK(c->policy.conversation_ttl == hours{24 * 7});
   CHECK(c->send_rate == 30);
+  CHECK(c->telegram_api_timeout == seconds{15});
   CHECK(c->chat_send_interval == seconds{1});
   CHECK(c->webhook_max_connections == 40);
 }
@@ -106,6 +108,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
            {"QUIET_HOURS", "22:30-07:00"},
            {"TIMEZONE", "Europe/Berlin"},
            {"SEND_RATE", "20"},
+           {"TELEGRAM_API_TIMEOUT", "3s"},
            {"CHAT_SEND_INTERVAL", "0"},
            {"WEBHOOK_MAX_CONNECTIONS", "100"},
            {"LOG_FORMAT", "text"},
@@ -130,6 +133,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   CHECK(c->policy.reminder_after == core::Duration{0});
   CHECK(c->policy.conversation_ttl == hours{48});
   CHECK(c->send_rate == 20);
+  CHECK(c->telegram_api_timeout == seconds{3});
   CHECK(c->chat_send_interval == core::Duration{0});
   CHECK(c->webhook_max_connections == 100);
   REQUIRE(c->policy.quiet_hours);
@@ -176,6 +180,7 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       {"COOLDOWN", "-1d", "negative"},
       {"CONVERSATION_TTL", "0", "e.g. 1h, 7d"},
       {"SEND_RATE", "0", "1-1000"},
+      {"TELEGRAM_API_TIMEOUT", "0", "e.g. 15s"},
       {"SEND_RATE", "fast", "1-1000"},
       {"CHAT_SEND_INTERVAL", "500ms", "90s, 2h, 3d"},
       {"WEBHOOK_MAX_CONNECTIONS", "101", "1-100"},

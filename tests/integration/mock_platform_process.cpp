@@ -75,16 +75,18 @@ void MockPlatform::press(int64_t user, int64_t message_id, const std::string& da
 
 void MockPlatform::fault(const json& rule) { call("POST", "/_mock/faults", rule); }
 
-json MockPlatform::bot_messages(int64_t user, std::size_t n) {
+json MockPlatform::bot_messages(int64_t user, std::size_t n, std::chrono::milliseconds timeout) {
   json out = json::array();
-  eventually([&] {
-    out = json::array();
-    const json chat = call("GET", "/_mock/chats/" + std::to_string(user));
-    for (const auto& m : chat["messages"]) {
-      if (m["from"] == "bot") out.push_back(m);
-    }
-    return out.size() >= n;
-  });
+  eventually(
+      [&] {
+        out = json::array();
+        const json chat = call("GET", "/_mock/chats/" + std::to_string(user));
+        for (const auto& m : chat["messages"]) {
+          if (m["from"] == "bot") out.push_back(m);
+        }
+        return out.size() >= n;
+      },
+      timeout);
   return out;
 }
 

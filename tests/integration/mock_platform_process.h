@@ -38,8 +38,9 @@ class MockPlatform {
   void press(int64_t user, int64_t message_id, const std::string& data);
   // Adds a fault rule (POST /_mock/faults).
   void fault(const nlohmann::json& rule);
-  // The chat's bot messages once there are at least n of them (fewer after 10 s).
-  nlohmann::json bot_messages(int64_t user, std::size_t n);
+  // The chat's bot messages once there are at least n of them (fewer after `timeout`).
+  nlohmann::json bot_messages(int64_t user, std::size_t n,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(10));
   nlohmann::json stats();
   std::string log() const { return process_.log(); }
 

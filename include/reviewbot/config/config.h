@@ -19,6 +19,7 @@ struct Config {
   std::string database_url = "sqlite://reviewbot.db";         // DATABASE_URL
   std::string telegram_bot_token;                             // TELEGRAM_BOT_TOKEN
   std::string telegram_api_url = "https://api.telegram.org";  // TELEGRAM_API_URL
+  core::Duration telegram_api_timeout{15000};                 // TELEGRAM_API_TIMEOUT
   std::string telegram_webhook_secret;                        // TELEGRAM_WEBHOOK_SECRET
   std::string public_url;                                     // PUBLIC_URL
   enum class UpdatesMode { kWebhook, kPolling } updates_mode = UpdatesMode::kWebhook;
