@@ -131,7 +131,7 @@ TEST_CASE("a hang with execute runs the call, then withholds the answer", "[faul
   CHECK(server.post("/_mock/faults", {{"execute", true}, {"status", 500}}).status == 400);
 }
 
-TEST_CASE("a silent block sends no update; the bot learns it from a 403", "[faults_http]") {
+TEST_CASE("a silent block sends no update, so the bot learns it from a 403", "[faults_http]") {
   TestServer server;
   const auto user = server.create_user();
   const auto r =

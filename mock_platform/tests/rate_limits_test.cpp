@@ -45,7 +45,7 @@ TEST_CASE("without --rate-limits every call is admitted", "[rate_limits]") {
   for (int i = 0; i < 100; ++i) CHECK_FALSE(rate.admit(7, t0));
 }
 
-TEST_CASE("sends, edits and callback answers count; other methods do not", "[rate_limits]") {
+TEST_CASE("sends, edits and callback answers count, other methods do not", "[rate_limits]") {
   CHECK(RateEnforcer::counted("sendMessage"));
   CHECK(RateEnforcer::counted("editMessageText"));
   CHECK(RateEnforcer::counted("editMessageReplyMarkup"));
