@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <variant>
 
+#include "load/burst.h"
 #include "load/options.h"
 #include "load/report.h"
 #include "load/runner.h"
@@ -17,6 +18,11 @@ int main(int argc, char** argv) {
     return help ? 0 : 2;
   }
   const load::Options& options = std::get<load::Options>(parsed);
+  if (options.burst) {
+    const load::BurstResult burst = load::run_burst(options);
+    std::fputs(load::format_burst(options, burst).c_str(), stdout);
+    return load::burst_passed(burst, options) ? 0 : 1;
+  }
 
   const load::RunResult run = load::run_customers(options);
   const load::Verification verification = load::verify(options, run.flows);

@@ -4,14 +4,17 @@
 # load driver, prints its report and stops both processes by PID.
 #
 # Usage: bench/run_load.sh [--build-dir DIR] [--no-build] [--mock-threads N]
-#                          [--db-dir DIR] [--mock-fault JSON]... [--sample-cpu]
+#                          [--db-dir DIR] [--mock-fault JSON]... [--mock-arg ARG]...
+#                          [--sample-cpu]
 #                          [load_driver flags...]
 #   e.g. bench/run_load.sh --customers 1000 --concurrency 48
 # load_driver flags default to --customers 20 --concurrency 4 (a quick smoke run).
 # --db-dir puts the fresh SQLite database in a new temp dir under DIR (e.g. /dev/shm, to
 # measure without disk flushes); default: under $TMPDIR or /tmp.
 # --mock-fault adds a mock_platform fault rule from the start (see mock_platform/README.md).
-# --sample-cpu prints both servers' CPU time used during the run (from /proc).
+# --mock-arg passes one more flag to mock_platform (e.g. --mock-arg --rate-limits).
+# --sample-cpu prints both servers' CPU time used during the run and reviewbot's peak
+# resident memory (from /proc).
 # Exit status: the driver's (0 pass, 1 lost/duplicated flows, 2 usage), or 3 when the
 # servers could not be started.
 set -euo pipefail
@@ -31,6 +34,7 @@ while (($#)); do
     --sample-cpu) sample_cpu=1; shift ;;
     --db-dir) db_parent=$2; shift 2 ;;
     --mock-fault) mock_args+=(--fault "$2"); shift 2 ;;
+    --mock-arg) mock_args+=("$2"); shift 2 ;;
     *) driver_args+=("$1"); shift ;;
   esac
 done
@@ -167,6 +171,7 @@ if ((sample_cpu)); then
     wall = t1 - t0
     printf "cpu: reviewbot %.1f s, mock_platform %.1f s over %.1f s (%.0f%% and %.0f%% of one core)\n",
       (b1 - b0) / hz, (m1 - m0) / hz, wall, 100 * (b1 - b0) / hz / wall, 100 * (m1 - m0) / hz / wall }'
+  awk '/^VmHWM/ {printf "memory: reviewbot peak RSS %.1f MiB\n", $2 / 1024}' "/proc/$reviewbot_pid/status"
 fi
 if ((status != 0)); then
   echo "--- reviewbot log (last 20 lines)"; tail -n 20 "$work/reviewbot.log"

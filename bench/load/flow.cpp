@@ -10,10 +10,6 @@
 namespace load {
 namespace {
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 std::string utc_now_rfc3339() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -23,17 +19,8 @@ std::string utc_now_rfc3339() {
   return buf;
 }
 
-nlohmann::json sale_event(const Options& o, int customer, std::int64_t chat_id) {
-  const std::string n = std::to_string(customer);
-  return {{"id", o.run_id + "-evt-" + n},
-          {"type", "transaction.completed"},
-          {"occurred_at", utc_now_rfc3339()},
-          {"customer", {{"telegram_chat_id", chat_id}, {"name", "Load " + n}, {"locale", "en"}}},
-          {"transaction",
-           {{"id", o.run_id + "-T-" + n},
-            {"amount", 4.5},
-            {"currency", "USD"},
-            {"items", nlohmann::json::array({{{"name", "Latte"}, {"category", "coffee"}}})}}}};
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 // Result of a step: empty on success, else why it failed.
@@ -144,6 +131,19 @@ StepError run_steps(FlowContext& ctx, FlowResult& out) {
 }
 
 }  // namespace
+
+nlohmann::json sale_event(const Options& o, int customer, std::int64_t chat_id) {
+  const std::string n = std::to_string(customer);
+  return {{"id", o.run_id + "-evt-" + n},
+          {"type", "transaction.completed"},
+          {"occurred_at", utc_now_rfc3339()},
+          {"customer", {{"telegram_chat_id", chat_id}, {"name", "Load " + n}, {"locale", "en"}}},
+          {"transaction",
+           {{"id", o.run_id + "-T-" + n},
+            {"amount", 4.5},
+            {"currency", "USD"},
+            {"items", nlohmann::json::array({{{"name", "Latte"}, {"category", "coffee"}}})}}}};
+}
 
 int rating_for(const Options& options, int customer) {
   return options.rating != 0 ? options.rating : 1 + customer % 5;

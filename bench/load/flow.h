@@ -38,6 +38,10 @@ struct FlowContext {
   Clock::time_point run_deadline;  // no wait goes past it
 };
 
+// The sale event (transaction.completed) for customer `customer` at chat `chat_id`; its
+// id and transaction id derive from options.run_id, so a repeat is a duplicate.
+nlohmann::json sale_event(const Options& options, int customer, std::int64_t chat_id);
+
 // The rating customer `customer` presses: options.rating, or 1..5 in turn.
 int rating_for(const Options& options, int customer);
 

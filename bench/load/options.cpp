@@ -47,7 +47,12 @@ std::string usage() {
          "  --poll-ms MS          transcript poll interval (default 10)\n"
          "  --run-id ID           prefix of event ids (default: from the clock)\n"
          "  --json                print the report as JSON\n"
-         "Exit status: 0 all flows completed with no duplicates, 1 otherwise, 2 bad usage.\n";
+         "  --burst               instead of whole flows: post every sale event at once, wait\n"
+         "                        until every request is sent, report acks and the send rate\n"
+         "                        (mock_platform should run with --rate-limits)\n"
+         "Exit status: 0 all flows completed with no duplicates (--burst: all acked, each\n"
+         "customer one request, no 429, at most 30 calls in any second), 1 otherwise, 2 bad\n"
+         "usage.\n";
 }
 
 std::variant<Options, std::string> parse_options(int argc, char** argv) {
@@ -57,6 +62,10 @@ std::variant<Options, std::string> parse_options(int argc, char** argv) {
     if (flag == "--help" || flag == "-h") return std::string("help");
     if (flag == "--json") {
       o.json = true;
+      continue;
+    }
+    if (flag == "--burst") {
+      o.burst = true;
       continue;
     }
     if (i + 1 >= argc) return flag + ": missing value";

@@ -22,6 +22,7 @@ struct Options {
   int poll_ms = 10;         // transcript poll interval while waiting
   std::string run_id;       // prefix of event ids; empty = derived from the clock
   bool json = false;        // print the report as JSON instead of text
+  bool burst = false;       // the burst benchmark (load/burst.h) instead of whole flows
 };
 
 // The usage text printed by --help and after a bad flag.
