@@ -5,9 +5,8 @@
 # CPU and peak memory. Fails (exit 1) if anything was lost, duplicated or throttled.
 #
 # Usage: bench/run_burst.sh [run_load.sh flags] [load_driver flags]
-#   default: --customers 1000 --concurrency 64 --timeout-s 180
+#   defaults --customers 1000 --concurrency 64 --timeout-s 180; flags given override them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-args=("$@")
-((${#args[@]})) || args=(--customers 1000 --concurrency 64 --timeout-s 180)
-exec "$here/run_load.sh" --mock-arg --rate-limits --sample-cpu --burst "${args[@]}"
+exec "$here/run_load.sh" --mock-arg --rate-limits --sample-cpu --burst \
+  --customers 1000 --concurrency 64 --timeout-s 180 "$@"
