@@ -174,6 +174,11 @@ bool Dispatcher::move_chat(const store::OutboxRow& row, core::ChatId new_chat) {
 }
 
 core::Status Dispatcher::recover() {
+  // The last second's sends of the previous process still count toward the rate limits.
+  const core::Time start = clock_.now();
+  auto recent = store_.sent_since(start - std::chrono::seconds(1));
+  if (!recent) return recent.error();
+  for (const auto& sent : *recent) limiter_.record(sent.chat_id, std::min(sent.sent_at, start));
   auto in_flight = store_.release_claims();
   if (!in_flight) return in_flight.error();
   for (const auto& row : *in_flight) {

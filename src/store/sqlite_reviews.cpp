@@ -126,4 +126,21 @@ core::Result<OutboxStats> SqliteStore::outbox_stats(core::Time now) {
   }
 }
 
+core::Result<std::vector<RecentSend>> SqliteStore::sent_since(core::Time since) {
+  auto [c, lock] = reader();
+  try {
+    Stmt s = c.stmt(
+        "SELECT chat_id, sent_at FROM outbox WHERE status = 'sent' AND sent_at >= ? "
+        "ORDER BY sent_at");  // the index outbox_sent_at
+    sqlite_detail::bind_time(*s, 1, since);
+    std::vector<RecentSend> out;
+    while (s->executeStep()) {
+      out.push_back({s->getColumn(0).getInt64(), core::from_millis(s->getColumn(1).getInt64())});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return core::Error{std::string("reading recent sends failed: ") + e.what()};
+  }
+}
+
 }  // namespace reviewbot::store

@@ -200,3 +200,22 @@ TEST_CASE("an open circuit claims nothing, then a probe decides", "[dispatcher][
     CHECK(h.dispatcher->platform_state() == State::kHalfOpen);
   }
 }
+
+TEST_CASE("after a restart the last second's sends still count toward the rate limits",
+          "[dispatcher][rate]") {
+  Harness h;
+  const core::Time start = h.clock.now();
+  // The previous process sent 30 messages 200 ms ago, one of them to chat 5.
+  for (core::ChatId chat = 1; chat <= 30; ++chat) {
+    h.store.add_sent(text(chat), start - milliseconds(200));
+  }
+  const auto other = h.store.add_outbox(text(99), start);
+  const auto same_chat = h.store.add_outbox(text(5), start);
+  REQUIRE(h.dispatcher->recover().ok());
+
+  CHECK(h.dispatcher->run_once() == 0);  // the window is still full
+  h.clock.advance(milliseconds(801));    // a second and the guard after those sends
+  CHECK(h.dispatcher->run_once() == 2);
+  CHECK(h.last_status(other) == Status::kSent);
+  CHECK(h.last_status(same_chat) == Status::kSent);
+}

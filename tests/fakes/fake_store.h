@@ -30,6 +30,7 @@ class FakeStore final : public store::Store {
     bool sending = false;  // marked by mark_sending, cleared by complete
     bool done = false;
     std::vector<store::DeliveryOutcome> outcomes;  // every complete(), in order
+    std::optional<core::Time> sent_at;             // when complete() recorded kSent
   };
 
   // --- configuration ---
@@ -143,11 +144,12 @@ class FakeStore final : public store::Store {
   }
 
   core::Status complete(int64_t outbox_id, const store::DeliveryOutcome& outcome,
-                        core::Time) override {
+                        core::Time now) override {
     std::lock_guard lock(mutex_);
     for (auto& r : outbox_) {
       if (r.row.id != outbox_id) continue;
       r.outcomes.push_back(outcome);
+      if (outcome.status == store::DeliveryOutcome::Status::kSent) r.sent_at = now;
       r.claimed = false;
       r.sending = false;
       if (outcome.status == store::DeliveryOutcome::Status::kRetry) {
@@ -256,6 +258,28 @@ class FakeStore final : public store::Store {
       }
     }
     return stats;
+  }
+
+  core::Result<std::vector<store::RecentSend>> sent_since(core::Time since) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<store::RecentSend> out;
+    for (const auto& r : outbox_) {
+      if (r.sent_at && *r.sent_at >= since) out.push_back({core::chat_of(r.row.body), *r.sent_at});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.sent_at < b.sent_at; });
+    return out;
+  }
+  // Records a row as sent at `at`, as an earlier process would have.
+  void add_sent(const core::MessageBody& body, core::Time at) {
+    const auto id = add_outbox(body, at);
+    std::lock_guard lock(mutex_);
+    for (auto& r : outbox_) {
+      if (r.row.id != id) continue;
+      r.done = true;
+      r.sent_at = at;
+    }
   }
 
   bool ping() override {

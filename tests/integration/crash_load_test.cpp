@@ -133,10 +133,9 @@ TEST_CASE("kill -9 under steady load loses no sale and never sends a request twi
   CHECK(till.acked() == total);
   CHECK(repeated == 0);
   CHECK(stats["duplicate_sends"] == 0);
-  // A restart forgets the sends of the last second, so its first ones may exceed the
-  // per-bot window and get a 429 (handled: retried after retry_after). Seen, not asserted.
-  std::fprintf(stderr, "crash under load: %lld calls refused with 429 after restarts\n",
-               static_cast<long long>(stats["rate_limited"].get<int64_t>()));
+  // A restart counts the sends recorded in the last second toward the rate limits; only a
+  // send in flight at the kill is unrecorded, so each restart may cause one 429 (retried).
+  CHECK(stats["rate_limited"].get<int64_t>() <= kKills);
   // A kill leaves at most the one request in flight that it interrupted.
   CHECK(total - delivered <= kKills);
   CHECK(recorded_sent <= delivered);

@@ -64,6 +64,18 @@ struct Deployment {
     return mock.stats()["calls"].value(method, json::object()).value(std::to_string(status), 0);
   }
 
+  // Makes the first sendMessage to `user` fail with 400 `description`, sells to them and
+  // returns the one request that arrives.
+  json request_after_400(int64_t user, const std::string& description) {
+    mock.fault({{"method", "sendMessage"},
+                {"chat_id", user},
+                {"status", 400},
+                {"count", 1},
+                {"description", description}});
+    sale(user, "evt-1");
+    return exactly(user, 1)[0];
+  }
+
   std::string metrics() {
     auto res = bot.client().Get("/metrics");
     REQUIRE(res);
@@ -98,7 +110,8 @@ TEST_CASE("a burst of 502s is retried with backoff and delivered once", "[e2e][f
   CHECK(d.mock.stats()["duplicate_sends"] == 0);
 }
 
-TEST_CASE("an outage opens the circuit, and after it every message goes out once", "[e2e][faults]") {
+TEST_CASE("an outage opens the circuit, and after it every message goes out once",
+          "[e2e][faults]") {
   Deployment d;
   std::vector<int64_t> users;
   for (int i = 0; i < 6; ++i) users.push_back(d.mock.new_user("C" + std::to_string(i), "en"));
@@ -151,13 +164,8 @@ TEST_CASE("a confirmation whose send hung unanswered is sent again and arrives o
 TEST_CASE("HTML Telegram cannot parse arrives as plain text", "[e2e][faults]") {
   Deployment d;
   const int64_t ann = d.mock.new_user("Ann", "en");
-  d.mock.fault({{"method", "sendMessage"},
-                {"chat_id", ann},
-                {"status", 400},
-                {"count", 1},
-                {"description", "Bad Request: can't parse entities: Unsupported start tag"}});
-  d.sale(ann, "evt-1");
-  const json request = d.exactly(ann, 1)[0];
+  const json request =
+      d.request_after_400(ann, "Bad Request: can't parse entities: Unsupported start tag");
   CHECK(request["parse_mode"].is_null());
   CHECK(request["text"].get<std::string>().find('<') == std::string::npos);
   CHECK(request["inline_keyboard"][0].size() == 5);
@@ -167,13 +175,7 @@ TEST_CASE("a refused keyboard becomes a typed rating that still records the revi
           "[e2e][faults]") {
   Deployment d;
   const int64_t ann = d.mock.new_user("Ann", "en");
-  d.mock.fault({{"method", "sendMessage"},
-                {"chat_id", ann},
-                {"status", 400},
-                {"count", 1},
-                {"description", "Bad Request: BUTTON_DATA_INVALID"}});
-  d.sale(ann, "evt-1");
-  const json request = d.exactly(ann, 1)[0];
+  const json request = d.request_after_400(ann, "Bad Request: BUTTON_DATA_INVALID");
   CHECK(request["inline_keyboard"].empty());
   CHECK_THAT(request["text"].get<std::string>(), Catch::Contains("1 to 5"));
 

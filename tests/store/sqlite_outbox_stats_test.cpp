@@ -103,3 +103,36 @@ TEST_CASE("the outbox counts read indexes, not the whole table", "[store][outbox
     CHECK(plan.find("INDEX") != std::string::npos);
   }
 }
+
+TEST_CASE("sent_since lists the rows sent since a time, oldest first, from an index",
+          "[store][outbox]") {
+  TempDb db;
+  auto s = open_store(db.path());
+  core::Decision d;
+  d.messages = {make_text(core::MessageKind::kNotice, 1, "A", at(0)),
+                make_text(core::MessageKind::kNotice, 2, "B", at(0)),
+                make_text(core::MessageKind::kNotice, 3, "C", at(0))};
+  REQUIRE(apply(*s, event_key("e1"), d).status == store::ProcessResult::Status::kApplied);
+  auto claimed = s->claim_due(at(0), 10);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed->size() == 3);
+  store::DeliveryOutcome sent;
+  store::DeliveryOutcome retry;
+  retry.status = Delivery::kRetry;
+  retry.retry_at = at(60);
+  REQUIRE(s->complete(id_of(db.path(), "B"), sent, at(12)).ok());
+  REQUIRE(s->complete(id_of(db.path(), "A"), sent, at(10)).ok());
+  REQUIRE(s->complete(id_of(db.path(), "C"), retry, at(11)).ok());  // not sent
+
+  auto recent = s->sent_since(at(10));
+  REQUIRE(recent.ok());
+  REQUIRE(recent->size() == 2);
+  CHECK((*recent)[0].chat_id == 1);
+  CHECK((*recent)[0].sent_at == at(10));
+  CHECK((*recent)[1].chat_id == 2);
+  CHECK(s->sent_since(at(11))->size() == 1);
+  CHECK_THAT(query_plan(db.path(),
+                        "SELECT chat_id, sent_at FROM outbox WHERE status = 'sent' "
+                        "AND sent_at >= 0 ORDER BY sent_at"),
+             Catch::Contains("outbox_sent_at"));
+}

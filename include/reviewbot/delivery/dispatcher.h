@@ -44,7 +44,9 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // At startup, before start(): releases the claims a stopped or crashed process left
+  // At startup, before start(): counts the sends recorded in the last second toward the
+  // rate limits (Store::sent_since; a send in flight at a crash is not among them), then
+  // releases the claims a stopped or crashed process left
   // (Store::release_claims) and settles each row whose send was in flight then by the
   // in-doubt policy (in_doubt_outcome, cause kRestart): requests and reminders fail
   // without a resend, other kinds go out again at once. Error if the store could not

@@ -68,6 +68,7 @@ class SqliteStore final : public Store {
   core::Result<core::Stats> stats() override;
   // On the read connection, from the partial indexes on pending and failed rows.
   core::Result<OutboxStats> outbox_stats(core::Time now) override;
+  core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;
   bool ping() override;
 
  private:

@@ -69,6 +69,12 @@ struct OutboxStats {
   core::Duration oldest_due_age{0};
 };
 
+// One message the outbox recorded as sent: its chat (0 for callback answers) and when.
+struct RecentSend {
+  core::ChatId chat_id = 0;
+  core::Time sent_at{};
+};
+
 struct ReviewFilter {
   std::optional<int> rating;
   std::optional<core::Time> since, until;  // on answered_at; until is exclusive
@@ -135,6 +141,11 @@ class Store {
   // counts cost O(pending + failed rows)) and without waiting for writers where the
   // backend allows. Error when the database cannot be read.
   virtual core::Result<OutboxStats> outbox_stats(core::Time now) = 0;
+
+  // Rows recorded as sent at or after `since`, oldest first, so a restarted dispatcher
+  // knows the sends of the last second and keeps the platform's rate limits across the
+  // restart. Reads an index on sent_at.
+  virtual core::Result<std::vector<RecentSend>> sent_since(core::Time since) = 0;
 
   // Cheap check that the database answers (for /readyz).
   virtual bool ping() = 0;
