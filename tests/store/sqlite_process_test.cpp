@@ -4,7 +4,8 @@ using namespace reviewbot;
 using namespace reviewbot::testing;
 using Status = store::ProcessResult::Status;
 
-TEST_CASE("process applies a decision once, and a repeated key is a duplicate", "[store][process]") {
+TEST_CASE("process applies a decision once, and a repeated key is a duplicate",
+          "[store][process]") {
   TempDb db;
   auto s = open_store(db.path());
   const auto first = apply(*s, event_key("evt-1"), request_decision(1001), {1001, {}, {}, {}});
