@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -63,6 +64,17 @@ std::optional<std::string> bot_username(platform::PlatformClient& client, bool& 
     std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
   }
   return std::nullopt;
+}
+
+// A name for this instance's outbox claims when neither INSTANCE_ID nor DYNO is set:
+// stable across restarts on one host and port; with PORT=0 the process id tells apart
+// instances on one host (their claims then lapse with the lease after a restart).
+std::string default_instance_id(int port) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::strcpy(host, "localhost");
+  std::string id = host;
+  id = id.substr(0, 60);
+  return id + ":" + (port != 0 ? std::to_string(port) : "pid" + std::to_string(getpid()));
 }
 
 // Shutdown must end well inside the platform's grace period (Heroku: 30 s, then SIGKILL).
@@ -131,7 +143,8 @@ int main(int argc, char** argv) {
   }
   auto loaded = config::load(argc, argv, [](const char* name) { return std::getenv(name); });
   if (!loaded.ok()) return fail(loaded.error().message + "\n(see reviewbot --help)");
-  const config::Config cfg = std::move(loaded).value();
+  config::Config cfg = std::move(loaded).value();
+  if (cfg.instance_id.empty()) cfg.instance_id = default_instance_id(cfg.port);
   if (cfg.telegram_bot_token.empty()) {
     return fail(
         "TELEGRAM_BOT_TOKEN is required (the token from @BotFather; for a demo without "
@@ -177,6 +190,7 @@ int main(int argc, char** argv) {
   delivery::DispatcherSettings delivery_settings;
   delivery_settings.rate.per_bot = cfg.send_rate;
   delivery_settings.rate.per_chat_interval = cfg.chat_send_interval;
+  delivery_settings.instance_id = cfg.instance_id;
   delivery::Dispatcher dispatcher(*db, clock, make_client(cfg), delivery_settings);
   // Sends left in flight by the last process are settled by the in-doubt policy.
   if (auto recovered = dispatcher.recover(); !recovered.ok()) {

@@ -66,7 +66,7 @@ std::string csv_row(const core::Review& r) {
   return line;
 }
 
-ReviewCsvExport::ReviewCsvExport(store::Store& store, store::ReviewFilter filter,
+ReviewCsvExport::ReviewCsvExport(store::OwnerReads& store, store::ReviewFilter filter,
                                  std::optional<int> max_rows)
     : store_(store), filter_(std::move(filter)), remaining_(max_rows) {}
 

@@ -95,7 +95,7 @@ nlohmann::json review_to_json(const core::Review& r) {
           {"answered_at", http::format_rfc3339(r.answered_at)}};
 }
 
-http::Reply handle_reviews_json(const ReviewQuery& query, store::Store& store) {
+http::Reply handle_reviews_json(const ReviewQuery& query, store::OwnerReads& store) {
   auto page = store.list_reviews(query.filter);
   if (!page) {
     spdlog::warn("list_reviews failed: {}", page.error().message);

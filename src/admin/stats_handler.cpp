@@ -19,7 +19,7 @@ nlohmann::json stats_to_json(const core::Stats& stats) {
           {"distribution", std::move(distribution)}};
 }
 
-http::Reply handle_stats(store::Store& store) {
+http::Reply handle_stats(store::OwnerReads& store) {
   auto stats = store.stats();
   if (!stats) {
     spdlog::warn("stats failed: {}", stats.error().message);

@@ -1,5 +1,6 @@
 #include "reviewbot/config/config.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -101,7 +102,7 @@ Status set_duration(core::Duration& out, const std::string& value) {
   return core::ok_status();
 }
 
-const std::array<Variable, 25> kVariables = {{
+const std::array<Variable, 26> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
@@ -253,6 +254,21 @@ const std::array<Variable, 25> kVariables = {{
      [](Config& c, const std::string& v) {
        return set_int(c.webhook_max_connections, v, 1, 100, "a connection count");
      }},
+    {"INSTANCE_ID", "",
+     "this instance's name among those sharing one database (outbox claims); default: $DYNO "
+     "(Heroku), else <hostname>:<PORT>",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       const bool valid =
+           v.size() <= 100 && std::all_of(v.begin(), v.end(), [](unsigned char ch) {
+             return std::isalnum(ch) || ch == '.' || ch == '_' || ch == ':' || ch == '-';
+           });
+       if (!valid) {
+         return Error{quoted(v) + " is not an instance name (use up to 100 of A-Z a-z 0-9 . _ : -)"};
+       }
+       c.instance_id = v;
+       return core::ok_status();
+     }},
     {"LOG_FORMAT", "json", "log lines on stdout: json (one object per line) or text", false,
      [](Config& c, const std::string& v) -> Status {
        if (auto s = check_one_of(v, {"json", "text"}, "a log format"); !s) return s;
@@ -334,6 +350,11 @@ core::Result<Config> load(int argc, const char* const* argv,
   for (const Variable& v : kVariables) {
     const char* value = getenv ? getenv(v.name) : std::getenv(v.name);
     if (value != nullptr) values[v.name] = {value, v.name};
+  }
+  // Heroku names each dyno (web.1, web.2): a stable instance id across its restarts.
+  if (!values.count("INSTANCE_ID")) {
+    const char* dyno = getenv ? getenv("DYNO") : std::getenv("DYNO");
+    if (dyno != nullptr && *dyno != '\0') values["INSTANCE_ID"] = {dyno, "DYNO"};
   }
 
   for (int i = 1; i < argc; ++i) {

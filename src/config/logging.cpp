@@ -180,6 +180,7 @@ std::string config_summary(const Config& c) {
       {"send_rate", c.send_rate},
       {"chat_send_interval_ms", c.chat_send_interval.count()},
       {"webhook_max_connections", c.webhook_max_connections},
+      {"instance_id", c.instance_id},
       {"log_level", c.log_level},
   });
 }

@@ -10,7 +10,7 @@ namespace reviewbot::delivery {
 
 using Kind = platform::SendResult::Kind;
 
-Dispatcher::Dispatcher(store::Store& store, const core::Clock& clock,
+Dispatcher::Dispatcher(store::OutboxStore& store, const core::Clock& clock,
                        std::unique_ptr<platform::PlatformClient> client,
                        DispatcherSettings settings, UnitRandom random)
     : store_(store),
@@ -36,6 +36,24 @@ void Dispatcher::start() {
     running_ = false;
     exited_.notify_all();
   });
+  renewer_ = std::thread([this] { renew_leases(); });
+}
+
+void Dispatcher::renew_leases() {
+  const core::Duration every = std::max(settings_.claim_lease / 4, core::Duration{1});
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+    lock.unlock();
+    if (auto renewed = store_.renew_claims(lease()); !renewed) {
+      spdlog::warn("delivery could not renew the claims of {}: {}", settings_.instance_id,
+                   renewed.error().message);
+    }
+    lock.lock();
+  }
+}
+
+store::Lease Dispatcher::lease() const {
+  return store::Lease{settings_.instance_id, clock_.now() + settings_.claim_lease};
 }
 
 void Dispatcher::stop() {
@@ -49,6 +67,7 @@ void Dispatcher::stop() {
   }
   lock.unlock();
   if (thread_.joinable()) thread_.join();
+  if (renewer_.joinable()) renewer_.join();
 }
 
 void Dispatcher::notify() {
@@ -179,22 +198,42 @@ core::Status Dispatcher::recover() {
   auto recent = store_.sent_since(start - std::chrono::seconds(1));
   if (!recent) return recent.error();
   for (const auto& sent : *recent) limiter_.record(sent.chat_id, std::min(sent.sent_at, start));
-  auto in_flight = store_.release_claims();
+  auto in_flight = store_.release_claims(lease(), clock_.now());
   if (!in_flight) return in_flight.error();
-  for (const auto& row : *in_flight) {
-    const int attempt = row.attempts + 1;
-    const core::Time now = clock_.now();
-    const store::DeliveryOutcome outcome = in_doubt_outcome(
-        row.kind, InDoubtCause::kRestart, attempt, now, settings_.retry, random_());
-    count_in_doubt(outcome);
-    spdlog::warn("delivery outbox_id={} kind={} was being sent when the process stopped: {}",
-                 row.id, core::to_string(row.kind), outcome.reason);
-    if (auto status = store_.complete(row.id, outcome, now); !status) {
-      spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
-                    status.error().message);
-    }
-  }
+  settle_in_doubt(*in_flight, InDoubtCause::kRestart);
   return core::ok_status();
+}
+
+core::Result<int> Dispatcher::settle_expired() {
+  auto in_flight = store_.take_over_expired(lease(), clock_.now());
+  if (!in_flight) return in_flight.error();
+  settle_in_doubt(*in_flight, InDoubtCause::kTakeover);
+  return static_cast<int>(in_flight->size());
+}
+
+void Dispatcher::settle_in_doubt(const std::vector<store::OutboxRow>& rows, InDoubtCause cause) {
+  for (const auto& row : rows) {
+    const int attempt = row.attempts + 1;
+    const store::DeliveryOutcome outcome =
+        in_doubt_outcome(row.kind, cause, attempt, clock_.now(), settings_.retry, random_());
+    count_in_doubt(outcome);
+    spdlog::warn("delivery outbox_id={} kind={} was being sent when {}: {}", row.id,
+                 core::to_string(row.kind),
+                 cause == InDoubtCause::kTakeover ? "its instance stopped renewing its claim"
+                                                  : "the process stopped",
+                 outcome.reason);
+    complete(row, outcome);
+  }
+}
+
+void Dispatcher::complete(const store::OutboxRow& row, const store::DeliveryOutcome& outcome) {
+  if (auto status = store_.complete(settings_.instance_id, row.id, outcome, clock_.now());
+      !status) {
+    // The row stays claimed; recover() at the next start releases it, or settles it by the
+    // in-doubt policy if it was marked; after the lease another instance does.
+    spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
+                  status.error().message);
+  }
 }
 
 CircuitBreaker::State Dispatcher::platform_state() const { return breaker_.state(clock_.now()); }
@@ -209,10 +248,7 @@ void Dispatcher::defer(const store::OutboxRow& row, core::Time until, const char
   outcome.retry_at = until;
   spdlog::debug("delivery outbox_id={} deferred {} ms: {}", row.id, (until - clock_.now()).count(),
                 why);
-  if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
-    spdlog::error("delivery outbox_id={} could not be deferred: {}", row.id,
-                  status.error().message);
-  }
+  complete(row, outcome);
 }
 
 int Dispatcher::run_once() {
@@ -221,7 +257,7 @@ int Dispatcher::run_once() {
   int limit = std::min(settings_.batch_size, limiter_.available(now));
   if (breaker_.state(now) == CircuitBreaker::State::kHalfOpen) limit = std::min(limit, 1);
   if (limit <= 0) return 0;
-  auto rows = store_.claim_due(now, limit);
+  auto rows = store_.claim_due(lease(), now, limit);
   if (!rows) {
     spdlog::warn("delivery could not claim rows: {}", rows.error().message);
     return -1;
@@ -244,19 +280,13 @@ int Dispatcher::run_once() {
       continue;
     }
     if (in_doubt_policy(row.kind) == InDoubtPolicy::kAtMostOnce) {
-      if (auto marked = store_.mark_sending(row.id, t); !marked) {
+      if (auto marked = store_.mark_sending(settings_.instance_id, row.id, t); !marked) {
         spdlog::error("delivery outbox_id={} not sent: {}", row.id, marked.error().message);
         defer(row, t + settings_.retry.backoff.base, "store could not mark the send");
         continue;
       }
     }
-    const store::DeliveryOutcome outcome = deliver(row);
-    if (auto status = store_.complete(row.id, outcome, clock_.now()); !status) {
-      // The row stays claimed; recover() at the next start releases it, or settles it by
-      // the in-doubt policy if it was marked.
-      spdlog::error("delivery outbox_id={} could not record the result: {}", row.id,
-                    status.error().message);
-    }
+    complete(row, deliver(row));
     ++handled;
   }
   return handled;
@@ -266,6 +296,12 @@ void Dispatcher::run() {
   while (!stopping()) {
     int handled = -1;
     try {
+      if (const core::Time now = clock_.now(); now >= next_takeover_) {
+        next_takeover_ = now + settings_.takeover_every;
+        if (auto settled = settle_expired(); !settled) {
+          spdlog::warn("delivery could not settle expired claims: {}", settled.error().message);
+        }
+      }
       handled = run_once();
     } catch (const std::exception& e) {
       spdlog::error("delivery pass failed: {}", e.what());

@@ -63,7 +63,15 @@ const char* kind_name(Kind kind) {
 }
 
 const char* to_string(InDoubtCause cause) {
-  return cause == InDoubtCause::kTimeout ? "timeout" : "restart";
+  switch (cause) {
+    case InDoubtCause::kTimeout:
+      return "timeout";
+    case InDoubtCause::kRestart:
+      return "restart";
+    case InDoubtCause::kTakeover:
+      return "takeover";
+  }
+  return "unknown";
 }
 
 InDoubtPolicy in_doubt_policy(core::MessageKind kind) {

@@ -4,7 +4,7 @@
 
 namespace reviewbot::http {
 
-ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
+ServerDependencies production_dependencies(store::Intake& intake, store::OwnerReads& store,
                                            const core::Clock& clock, ReadinessFn readiness,
                                            std::function<void()> after_commit) {
   return ServerDependencies{

@@ -1,4 +1,5 @@
-// SqliteStore's outbox: claiming due rows in per-chat order and recording delivery results.
+// SqliteStore's outbox: claiming due rows in per-chat order under leases, settling claims
+// that a stopped or dead instance left, and recording delivery results.
 #include <SQLiteCpp/Transaction.h>
 
 #include "reviewbot/store/sqlite_store.h"
@@ -14,7 +15,7 @@ namespace {
 // pending comes before it in (due_at, id) order. Callback answers (chat 0) always qualify.
 constexpr const char* kHeadsItsChat =
     "(o.chat_id = 0 OR ("
-    " NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id AND f.claimed = 1)"
+    " NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id AND f.claimed_by IS NOT NULL)"
     " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending'"
     "   AND p.chat_id = o.chat_id"
     "   AND (p.due_at < o.due_at OR (p.due_at = o.due_at AND p.id < o.id)))))";
@@ -44,8 +45,8 @@ std::vector<OutboxRow> read_rows(sqlite_detail::Connection& c, SQLite::Statement
   s.tryReset();
   for (const auto& [id, why] : broken) {
     Stmt u = c.stmt(
-        "UPDATE outbox SET status = 'failed', last_error = ?, claimed = 0, sending_since = NULL "
-        "WHERE id = ?");
+        "UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, "
+        "lease_until = NULL, sending_since = NULL WHERE id = ?");
     u->bind(1, why);
     u->bind(2, static_cast<int64_t>(id));
     u->exec();
@@ -55,7 +56,8 @@ std::vector<OutboxRow> read_rows(sqlite_detail::Connection& c, SQLite::Statement
 
 }  // namespace
 
-core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int limit) {
+core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(const Lease& lease, core::Time now,
+                                                            int limit) {
   if (limit <= 0) return std::vector<OutboxRow>{};
   auto [c, lock] = writer();
   try {
@@ -63,7 +65,7 @@ core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int 
     std::vector<OutboxRow> rows;
     {
       Stmt s = c.stmt(std::string("SELECT ") + kRowColumns +
-                      " FROM outbox o WHERE o.status = 'pending' AND o.claimed = 0 "
+                      " FROM outbox o WHERE o.status = 'pending' AND o.claimed_by IS NULL "
                       "AND o.due_at <= ?1 AND o.next_attempt_at <= ?1 AND " +
                       kHeadsItsChat + " ORDER BY o.due_at, o.id LIMIT ?2");
       sqlite_detail::bind_time(*s, 1, now);
@@ -71,8 +73,10 @@ core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int 
       rows = read_rows(c, *s);
     }
     for (const auto& row : rows) {
-      Stmt s = c.stmt("UPDATE outbox SET claimed = 1 WHERE id = ?");
-      s->bind(1, static_cast<int64_t>(row.id));
+      Stmt s = c.stmt("UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?");
+      s->bind(1, lease.owner);
+      sqlite_detail::bind_time(*s, 2, lease.until);
+      s->bind(3, static_cast<int64_t>(row.id));
       s->exec();
     }
     tx.commit();
@@ -82,16 +86,29 @@ core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(core::Time now, int 
   }
 }
 
-core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& outcome,
-                                   core::Time now) {
+core::Result<int> SqliteStore::renew_claims(const Lease& lease) {
+  auto [c, lock] = writer();
+  try {
+    Stmt s = c.stmt("UPDATE outbox SET lease_until = ? WHERE claimed_by = ?");
+    sqlite_detail::bind_time(*s, 1, lease.until);
+    s->bind(2, lease.owner);
+    return s->exec();
+  } catch (const std::exception& e) {
+    return core::Error{std::string("renewing outbox claims failed: ") + e.what()};
+  }
+}
+
+core::Status SqliteStore::complete(const std::string& owner, int64_t outbox_id,
+                                   const DeliveryOutcome& outcome, core::Time now) {
   auto [c, lock] = writer();
   try {
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
     std::string kind;
     int64_t chat_id = 0;
     std::optional<int64_t> conversation_id;
+    std::optional<std::string> claimed_by;
     {
-      Stmt s = c.stmt("SELECT kind, chat_id, conversation_id FROM outbox WHERE id = ?");
+      Stmt s = c.stmt("SELECT kind, chat_id, conversation_id, claimed_by FROM outbox WHERE id = ?");
       s->bind(1, static_cast<int64_t>(outbox_id));
       if (!s->executeStep()) {
         return core::Error{"outbox row " + std::to_string(outbox_id) + " not found"};
@@ -99,12 +116,19 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       kind = s->getColumn(0).getString();
       chat_id = s->getColumn(1).getInt64();
       conversation_id = sqlite_detail::column_opt_int64(*s, 2);
+      claimed_by = sqlite_detail::column_opt_text(*s, 3);
+    }
+    if (claimed_by != owner && outcome.status != DeliveryOutcome::Status::kSent) {
+      return core::Error{"outbox row " + std::to_string(outbox_id) + " is " +
+                         (claimed_by ? "claimed by " + *claimed_by : std::string("not claimed")) +
+                         ", not by " + owner};
     }
     switch (outcome.status) {
       case DeliveryOutcome::Status::kSent: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET status = 'sent', claimed = 0, sending_since = NULL, "
-            "attempts = attempts + 1, sent_at = ?, platform_message_id = ? WHERE id = ?");
+            "UPDATE outbox SET status = 'sent', claimed_by = NULL, lease_until = NULL, "
+            "sending_since = NULL, attempts = attempts + 1, sent_at = ?, "
+            "platform_message_id = ? WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, now);
         sqlite_detail::bind_opt(*s, 2, outcome.message_id);
         s->bind(3, static_cast<int64_t>(outbox_id));
@@ -122,8 +146,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       }
       case DeliveryOutcome::Status::kRetry: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET claimed = 0, sending_since = NULL, attempts = attempts + 1, "
-            "next_attempt_at = ?, last_error = ? WHERE id = ?");
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL, sending_since = NULL, "
+            "attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, outcome.retry_at);
         s->bind(2, outcome.reason);
         s->bind(3, static_cast<int64_t>(outbox_id));
@@ -132,8 +156,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       }
       case DeliveryOutcome::Status::kDeferred: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET claimed = 0, sending_since = NULL, next_attempt_at = ? "
-            "WHERE id = ?");
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL, sending_since = NULL, "
+            "next_attempt_at = ? WHERE id = ?");
         sqlite_detail::bind_time(*s, 1, outcome.retry_at);
         s->bind(2, static_cast<int64_t>(outbox_id));
         s->exec();
@@ -142,8 +166,8 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
       case DeliveryOutcome::Status::kFailed:
       case DeliveryOutcome::Status::kUnreachable: {
         Stmt s = c.stmt(
-            "UPDATE outbox SET claimed = 0, sending_since = NULL, attempts = attempts + 1, "
-            "last_error = ?, "
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL, sending_since = NULL, "
+            "attempts = attempts + 1, last_error = ?, "
             "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE id = ?");
         s->bind(1, outcome.reason);
         s->bind(2, static_cast<int64_t>(outbox_id));
@@ -171,14 +195,19 @@ core::Status SqliteStore::complete(int64_t outbox_id, const DeliveryOutcome& out
   }
 }
 
-core::Status SqliteStore::mark_sending(int64_t outbox_id, core::Time now) {
+core::Status SqliteStore::mark_sending(const std::string& owner, int64_t outbox_id,
+                                       core::Time now) {
   auto [c, lock] = writer();
   try {
-    Stmt s = c.stmt("UPDATE outbox SET sending_since = ? WHERE id = ? AND claimed = 1");
+    Stmt s = c.stmt(
+        "UPDATE outbox SET sending_since = ?1 WHERE id = ?2 AND claimed_by = ?3 "
+        "AND lease_until > ?1");
     sqlite_detail::bind_time(*s, 1, now);
     s->bind(2, static_cast<int64_t>(outbox_id));
+    s->bind(3, owner);
     if (s->exec() != 1) {
-      return core::Error{"outbox row " + std::to_string(outbox_id) + " is not claimed"};
+      return core::Error{"outbox row " + std::to_string(outbox_id) + " is not claimed by " + owner +
+                         " with a live lease"};
     }
     return core::ok_status();
   } catch (const std::exception& e) {
@@ -187,31 +216,60 @@ core::Status SqliteStore::mark_sending(int64_t outbox_id, core::Time now) {
   }
 }
 
-core::Result<std::vector<OutboxRow>> SqliteStore::release_claims() {
+core::Result<std::vector<OutboxRow>> SqliteStore::settle_claims(const Lease& lease, core::Time now,
+                                                                bool own_too) {
+  // ?1 owner, ?2 now: the claims to settle (expired ones of others, and maybe our own).
+  const std::string settled = own_too ? "(o.claimed_by = ?1 OR o.lease_until < ?2)"
+                                      : "(o.claimed_by <> ?1 AND o.lease_until < ?2)";
   auto [c, lock] = writer();
   try {
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
     std::vector<OutboxRow> in_flight;
     {
       Stmt s = c.stmt(std::string("SELECT ") + kRowColumns +
-                      " FROM outbox o WHERE o.claimed = 1 AND o.sending_since IS NOT NULL "
-                      "ORDER BY o.id");
+                      " FROM outbox o WHERE o.claimed_by IS NOT NULL AND "
+                      "o.sending_since IS NOT NULL AND " +
+                      settled + " ORDER BY o.id");
+      s->bind(1, lease.owner);
+      sqlite_detail::bind_time(*s, 2, now);
       in_flight = read_rows(c, *s);
     }
-    Stmt s = c.stmt("UPDATE outbox SET claimed = 0 WHERE claimed = 1 AND sending_since IS NULL");
+    for (const auto& row : in_flight) {
+      Stmt s = c.stmt("UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?");
+      s->bind(1, lease.owner);
+      sqlite_detail::bind_time(*s, 2, lease.until);
+      s->bind(3, static_cast<int64_t>(row.id));
+      s->exec();
+    }
+    Stmt s = c.stmt(
+        "UPDATE outbox AS o SET claimed_by = NULL, lease_until = NULL WHERE "
+        "o.claimed_by IS NOT NULL AND o.sending_since IS NULL AND " +
+        settled);
+    s->bind(1, lease.owner);
+    sqlite_detail::bind_time(*s, 2, now);
     s->exec();
     tx.commit();
     return in_flight;
   } catch (const std::exception& e) {
-    return core::Error{std::string("releasing outbox claims failed: ") + e.what()};
+    return core::Error{std::string("settling outbox claims failed: ") + e.what()};
   }
+}
+
+core::Result<std::vector<OutboxRow>> SqliteStore::release_claims(const Lease& lease,
+                                                                 core::Time now) {
+  return settle_claims(lease, now, true);
+}
+
+core::Result<std::vector<OutboxRow>> SqliteStore::take_over_expired(const Lease& lease,
+                                                                    core::Time now) {
+  return settle_claims(lease, now, false);
 }
 
 std::optional<core::Time> SqliteStore::next_due() {
   auto [c, lock] = writer();
   try {
     Stmt s = c.stmt(std::string("SELECT MIN(MAX(o.due_at, o.next_attempt_at)) FROM outbox o "
-                                "WHERE o.status = 'pending' AND o.claimed = 0 AND ") +
+                                "WHERE o.status = 'pending' AND o.claimed_by IS NULL AND ") +
                     kHeadsItsChat);
     if (!s->executeStep() || s->isColumnNull(0)) return std::nullopt;
     return core::from_millis(s->getColumn(0).getInt64());

@@ -109,9 +109,8 @@ SqliteStore::Locked SqliteStore::reader() {
   return writer();
 }
 
-ProcessResult SqliteStore::process(
-    const InboundKey& key, const core::Lookup& lookup,
-    const std::function<core::Decision(const core::Snapshot&)>& decide) {
+ProcessResult SqliteStore::process(const InboundKey& key, const core::Lookup& lookup,
+                                   const DecideFn& decide) {
   ProcessResult result;
   auto [c, lock] = writer();
   try {

@@ -48,6 +48,7 @@ const std::vector<std::string> kVariables = {"PORT",
                                              "SEND_RATE",
                                              "CHAT_SEND_INTERVAL",
                                              "WEBHOOK_MAX_CONNECTIONS",
+                                             "INSTANCE_ID",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
 
@@ -111,6 +112,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
            {"TELEGRAM_API_TIMEOUT", "3s"},
            {"CHAT_SEND_INTERVAL", "0"},
            {"WEBHOOK_MAX_CONNECTIONS", "100"},
+           {"INSTANCE_ID", "shop-eu.2"},
            {"LOG_FORMAT", "text"},
            {"LOG_LEVEL", "debug"}};
   auto c = s.load();
@@ -136,6 +138,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   CHECK(c->telegram_api_timeout == seconds{3});
   CHECK(c->chat_send_interval == core::Duration{0});
   CHECK(c->webhook_max_connections == 100);
+  CHECK(c->instance_id == "shop-eu.2");
   REQUIRE(c->policy.quiet_hours);
   CHECK(c->policy.quiet_hours->start_minute == 22 * 60 + 30);
   CHECK(c->policy.time_zone.name() == "Europe/Berlin");
@@ -189,6 +192,7 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       {"QUIET_HOURS", "9pm-9am", "HH:MM-HH:MM"},
       {"TIMEZONE", "Europe/Atlantis", "IANA name such as Europe/Berlin"},
       {"LOG_FORMAT", "xml", "use json or text"},
+      {"INSTANCE_ID", "web 1", "A-Z a-z 0-9 . _ : -"},
       {"LOG_LEVEL", "verbose", "trace, debug, info, warn, error, critical or off"},
       {"TELEGRAM_WEBHOOK_SECRET", "has space", "A-Z, a-z, 0-9, _ and -"},
       {"ADMIN_TOKEN", "token\n", "line breaks"},
@@ -203,6 +207,15 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       CHECK_THAT(c.error().message, Catch::Contains(bad.says));
     }
   }
+}
+
+TEST_CASE("the instance id defaults to Heroku's dyno name, and INSTANCE_ID wins", "[config]") {
+  Setup s;
+  CHECK(s.load()->instance_id.empty());  // main then picks <hostname>:<PORT>
+  s.env["DYNO"] = "web.2";
+  CHECK(s.load()->instance_id == "web.2");
+  s.env["INSTANCE_ID"] = "eu-1";
+  CHECK(s.load()->instance_id == "eu-1");
 }
 
 TEST_CASE("a bad duration reads as a sentence about the variable", "[config]") {

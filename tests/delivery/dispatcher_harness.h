@@ -46,6 +46,11 @@ struct DispatcherHarness {
     REQUIRE_FALSE(row->outcomes.empty());
     return row->outcomes.back();
   }
+  // A lease as the dispatcher's own instance (DispatcherSettings' default id), or as
+  // another instance, lasting the default claim lease from now.
+  store::Lease lease(std::string owner = delivery::DispatcherSettings{}.instance_id) const {
+    return {std::move(owner), clock.now() + delivery::DispatcherSettings{}.claim_lease};
+  }
   std::uint64_t count(const delivery::Counter& counter) const {
     return delivery::DeliveryCounters::load(counter);
   }

@@ -89,9 +89,10 @@ TEST_CASE("recovery after a restart applies the in-doubt policy to rows that wer
       h.store.add_outbox(text(2, "Rating 1"), h.clock.now(), MessageKind::kOwnerAlert, 2);
   const auto notice = h.store.add_outbox(text(3, "Bye"), h.clock.now(), MessageKind::kNotice);
   // The previous process claimed all three and was handing the first two to the platform.
-  REQUIRE(h.store.claim_due(h.clock.now(), 10)->size() == 3);
-  REQUIRE(h.store.mark_sending(req, h.clock.now()).ok());
-  REQUIRE(h.store.mark_sending(alert, h.clock.now()).ok());
+  const auto owner = h.lease().owner;
+  REQUIRE(h.store.claim_due(h.lease(), h.clock.now(), 10)->size() == 3);
+  REQUIRE(h.store.mark_sending(owner, req, h.clock.now()).ok());
+  REQUIRE(h.store.mark_sending(owner, alert, h.clock.now()).ok());
 
   REQUIRE(h.dispatcher->recover().ok());
 
@@ -112,4 +113,37 @@ TEST_CASE("recovery after a restart applies the in-doubt policy to rows that wer
   std::sort(chats.begin(), chats.end());
   CHECK(chats == std::vector<core::ChatId>{2, 3});
   CHECK(h.dispatcher->run_once() == 0);
+}
+
+TEST_CASE("a dead instance's rows are taken over once its lease ends, live claims are left alone",
+          "[dispatcher][in_doubt][lease]") {
+  DispatcherHarness h;
+  const auto req = h.store.add_outbox(request(1), h.clock.now(), MessageKind::kRequest);
+  const auto alert =
+      h.store.add_outbox(text(2, "Rating 1"), h.clock.now(), MessageKind::kOwnerAlert);
+  const auto notice = h.store.add_outbox(text(3, "Bye"), h.clock.now(), MessageKind::kNotice);
+  // Another instance claimed all three and was handing the first two to the platform.
+  REQUIRE(h.store.claim_due(h.lease("web.2"), h.clock.now(), 10)->size() == 3);
+  REQUIRE(h.store.mark_sending("web.2", req, h.clock.now()).ok());
+  REQUIRE(h.store.mark_sending("web.2", alert, h.clock.now()).ok());
+
+  SECTION("while its lease lasts, nothing is touched, not even at a restart of this one") {
+    REQUIRE(h.dispatcher->recover().ok());
+    CHECK(h.dispatcher->settle_expired().value() == 0);
+    CHECK(h.dispatcher->run_once() == 0);
+    CHECK(h.client->sent().empty());
+    CHECK(h.store.outbox_row(req)->owner == "web.2");
+    CHECK(h.store.outbox_row(notice)->owner == "web.2");
+  }
+  SECTION("after its lease, in-flight rows are settled by the in-doubt policy") {
+    h.clock.advance(delivery::DispatcherSettings{}.claim_lease + std::chrono::milliseconds(1));
+    CHECK(h.dispatcher->settle_expired().value() == 2);
+    CHECK(h.last_outcome(req).status == Status::kFailed);
+    CHECK(h.last_outcome(req).reason ==
+          "outcome unknown after takeover; not resent so the customer is not asked twice");
+    CHECK(h.last_outcome(alert).status == Status::kRetry);
+    CHECK(h.store.outbox_row(notice)->outcomes.empty());  // only released
+    CHECK(h.dispatcher->run_once() == 2);                 // the alert and the notice
+    CHECK(h.client->sent().size() == 2);
+  }
 }

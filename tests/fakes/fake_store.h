@@ -2,8 +2,8 @@
 // forced result when one is set (e.g. kUnavailable); otherwise it runs `decide` on an
 // empty Snapshot and keeps the decision's messages as outbox rows. The outbox follows the
 // Store contract (due order, one row per chat per claim, claims until complete, send
-// marks, chat migrations; no customers). Reviews and stats are canned. Thread-safe: one
-// mutex guards everything.
+// marks, leases with owners, chat migrations; no customers). Reviews and stats are canned.
+// Thread-safe: one mutex guards everything.
 #pragma once
 
 #include <algorithm>
@@ -26,7 +26,10 @@ class FakeStore final : public store::Store {
   };
   struct Row {
     store::OutboxRow row;
-    bool claimed = false;
+    std::optional<std::string> owner;  // who holds the claim, if claimed
+    core::Time lease_until{};
+    core::Time next_attempt_at{};  // retries and deferrals wait; the chat's order stays
+    bool claimed() const { return owner.has_value(); }
     bool sending = false;  // marked by mark_sending, cleared by complete
     bool done = false;
     std::vector<store::DeliveryOutcome> outcomes;  // every complete(), in order
@@ -98,9 +101,8 @@ class FakeStore final : public store::Store {
   }
 
   // --- Store ---
-  store::ProcessResult process(
-      const store::InboundKey& key, const core::Lookup& lookup,
-      const std::function<core::Decision(const core::Snapshot&)>& decide) override {
+  store::ProcessResult process(const store::InboundKey& key, const core::Lookup& lookup,
+                               const store::DecideFn& decide) override {
     std::lock_guard lock(mutex_);
     calls_.push_back({key, lookup});
     if (forced_) return *forced_;
@@ -120,43 +122,54 @@ class FakeStore final : public store::Store {
     return {store::ProcessResult::Status::kApplied, decision.outcome, ""};
   }
 
-  core::Result<std::vector<store::OutboxRow>> claim_due(core::Time now, int limit) override {
+  core::Result<std::vector<store::OutboxRow>> claim_due(const store::Lease& lease, core::Time now,
+                                                        int limit) override {
     std::lock_guard lock(mutex_);
     ++claim_count_;
     if (unavailable_) return core::Error{"fake unavailable"};
-    std::vector<Row*> pending;
-    for (auto& r : outbox_) {
-      if (!r.done) pending.push_back(&r);
-    }
-    std::stable_sort(pending.begin(), pending.end(),
-                     [](const Row* a, const Row* b) { return a->row.due_at < b->row.due_at; });
     std::set<core::ChatId> chats_seen;
     std::vector<store::OutboxRow> out;
-    for (Row* r : pending) {
+    for (Row* r : pending_in_order()) {
       const core::ChatId chat = core::chat_of(r->row.body);
       const bool chat_busy = chat != 0 && !chats_seen.insert(chat).second;
-      if (r->claimed || chat_busy || r->row.due_at > now) continue;
+      if (r->claimed() || chat_busy || r->row.due_at > now || r->next_attempt_at > now) continue;
       if (static_cast<int>(out.size()) >= limit) break;
-      r->claimed = true;
+      r->owner = lease.owner;
+      r->lease_until = lease.until;
       out.push_back(r->row);
     }
     return out;
   }
 
-  core::Status complete(int64_t outbox_id, const store::DeliveryOutcome& outcome,
-                        core::Time now) override {
+  core::Result<int> renew_claims(const store::Lease& lease) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    int held = 0;
+    for (auto& r : outbox_) {
+      if (r.owner != lease.owner) continue;
+      r.lease_until = lease.until;
+      ++held;
+    }
+    return held;
+  }
+
+  core::Status complete(const std::string& owner, int64_t outbox_id,
+                        const store::DeliveryOutcome& outcome, core::Time now) override {
     std::lock_guard lock(mutex_);
     for (auto& r : outbox_) {
       if (r.row.id != outbox_id) continue;
+      if (r.owner != owner && outcome.status != store::DeliveryOutcome::Status::kSent) {
+        return core::Error{"row not claimed by " + owner};
+      }
       r.outcomes.push_back(outcome);
       if (outcome.status == store::DeliveryOutcome::Status::kSent) r.sent_at = now;
-      r.claimed = false;
+      r.owner.reset();
       r.sending = false;
       if (outcome.status == store::DeliveryOutcome::Status::kRetry) {
-        r.row.due_at = outcome.retry_at;
+        r.next_attempt_at = outcome.retry_at;
         ++r.row.attempts;
       } else if (outcome.status == store::DeliveryOutcome::Status::kDeferred) {
-        r.row.due_at = outcome.retry_at;
+        r.next_attempt_at = outcome.retry_at;
       } else {
         r.done = true;
       }
@@ -165,30 +178,26 @@ class FakeStore final : public store::Store {
     return core::Error{"no such outbox row"};
   }
 
-  core::Status mark_sending(int64_t outbox_id, core::Time) override {
+  core::Status mark_sending(const std::string& owner, int64_t outbox_id, core::Time now) override {
     std::lock_guard lock(mutex_);
     if (unavailable_ || fail_marks_) return core::Error{"fake cannot mark"};
     for (auto& r : outbox_) {
       if (r.row.id != outbox_id) continue;
-      if (!r.claimed) return core::Error{"row not claimed"};
+      if (r.owner != owner || r.lease_until <= now) return core::Error{"row not claimed"};
       r.sending = true;
       return core::ok_status();
     }
     return core::Error{"no such outbox row"};
   }
 
-  core::Result<std::vector<store::OutboxRow>> release_claims() override {
-    std::lock_guard lock(mutex_);
-    if (unavailable_) return core::Error{"fake unavailable"};
-    std::vector<store::OutboxRow> in_flight;
-    for (auto& r : outbox_) {
-      if (r.claimed && r.sending) {
-        in_flight.push_back(r.row);
-      } else {
-        r.claimed = false;
-      }
-    }
-    return in_flight;
+  core::Result<std::vector<store::OutboxRow>> release_claims(const store::Lease& lease,
+                                                             core::Time now) override {
+    return settle(lease, now, true);
+  }
+
+  core::Result<std::vector<store::OutboxRow>> take_over_expired(const store::Lease& lease,
+                                                                core::Time now) override {
+    return settle(lease, now, false);
   }
 
   core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time) override {
@@ -207,12 +216,17 @@ class FakeStore final : public store::Store {
     return core::ok_status();
   }
 
+  // Over unclaimed rows heading a chat with nothing in flight, max(due_at, next attempt).
   std::optional<core::Time> next_due() override {
     std::lock_guard lock(mutex_);
     std::optional<core::Time> next;
-    for (const auto& r : outbox_) {
-      if (r.done || r.claimed) continue;
-      if (!next || r.row.due_at < *next) next = r.row.due_at;
+    std::set<core::ChatId> chats_seen;
+    for (const Row* r : pending_in_order()) {
+      const core::ChatId chat = core::chat_of(r->row.body);
+      const bool chat_busy = chat != 0 && !chats_seen.insert(chat).second;
+      if (r->claimed() || chat_busy) continue;
+      const core::Time at = std::max(r->row.due_at, r->next_attempt_at);
+      if (!next || at < *next) next = at;
     }
     return next;
   }
@@ -288,6 +302,37 @@ class FakeStore final : public store::Store {
   }
 
  private:
+  // Rows not done, in (due_at, id) order. Requires mutex_.
+  std::vector<Row*> pending_in_order() {
+    std::vector<Row*> pending;
+    for (auto& r : outbox_) {
+      if (!r.done) pending.push_back(&r);
+    }
+    std::stable_sort(pending.begin(), pending.end(),
+                     [](const Row* a, const Row* b) { return a->row.due_at < b->row.due_at; });
+    return pending;
+  }
+
+  core::Result<std::vector<store::OutboxRow>> settle(const store::Lease& lease, core::Time now,
+                                                     bool own_too) {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<store::OutboxRow> in_flight;
+    for (auto& r : outbox_) {
+      if (!r.owner) continue;
+      const bool own = *r.owner == lease.owner;
+      if (!(own_too && own) && !(!own && r.lease_until < now)) continue;
+      if (r.sending) {
+        r.owner = lease.owner;
+        r.lease_until = lease.until;
+        in_flight.push_back(r.row);
+      } else {
+        r.owner.reset();
+      }
+    }
+    return in_flight;
+  }
+
   // The body pointed at its chat's new chat, if that chat migrated. Requires mutex_.
   core::MessageBody redirected(core::MessageBody body) const {
     const auto moved = migrations_.find(core::chat_of(body));

@@ -57,7 +57,8 @@ std::map<int64_t, int> sends_per_chat(const FakeBotApi& api) {
 // Review requests not yet settled: pending, or claimed by a process that was killed.
 // (Each sale also schedules a reminder for a day later; those stay pending.)
 constexpr const char* kPendingRequests =
-    "SELECT COUNT(*) FROM outbox WHERE kind = 'request' AND (status = 'pending' OR claimed = 1)";
+    "SELECT COUNT(*) FROM outbox WHERE kind = 'request' AND (status = 'pending' OR claimed_by IS "
+    "NOT NULL)";
 
 // The first column of the first row of `sql`, read from the service's database file.
 int64_t db_int(const std::string& db_path, const std::string& sql) {

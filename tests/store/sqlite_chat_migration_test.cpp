@@ -1,30 +1,16 @@
 #include "sqlite_test_util.h"
+#include "store/contract/outbox_helpers.h"
 
 using namespace reviewbot;
 using namespace reviewbot::testing;
-using Delivery = store::DeliveryOutcome::Status;
 
 namespace {
-
-void enqueue(store::Store& s, const std::string& key, std::vector<core::OutgoingMessage> messages) {
-  core::Decision d;
-  d.messages = std::move(messages);
-  REQUIRE(apply(s, event_key(key), d).status == store::ProcessResult::Status::kApplied);
-}
 
 // (chat_id column, chat_id in the payload) of the row whose text is `text`.
 std::pair<int64_t, int64_t> chats_of(const std::string& path, const std::string& text) {
   const std::string where = " FROM outbox WHERE json_extract(payload, '$.text') = '" + text + "'";
   return {query_int(path, "SELECT chat_id" + where),
           query_int(path, "SELECT json_extract(payload, '$.chat_id')" + where)};
-}
-
-std::vector<std::string> claim_texts(store::Store& s, core::Time now) {
-  auto rows = s.claim_due(now, 10);
-  REQUIRE(rows.ok());
-  std::vector<std::string> texts;
-  for (const auto& row : *rows) texts.push_back(std::get<core::SendText>(row.body).text);
-  return texts;
 }
 
 }  // namespace
@@ -40,15 +26,15 @@ TEST_CASE("migrating a chat moves its customer, conversations and pending rows w
   enqueue(*s, "e2",
           {make_text(core::MessageKind::kOwnerAlert, -100, "sent already", at(0)),
            make_text(core::MessageKind::kNotice, 7, "other chat", at(0))});
-  auto rows = s->claim_due(at(0), 10);
+  auto rows = s->claim_due(lease_for(kThisInstance, at(0)), at(0), 10);
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 2);  // the request (head of chat -100) and "other chat"
-  REQUIRE(s->complete(rows->at(0).id, {Delivery::kSent, 1, {}, ""}, at(0)).ok());
+  REQUIRE(s->complete(kThisInstance, rows->at(0).id, {Delivery::kSent, 1, {}, ""}, at(0)).ok());
   // "sent already" is sent before the move: it must keep its chat.
-  auto next = s->claim_due(at(0), 10);
+  auto next = s->claim_due(lease_for(kThisInstance, at(0)), at(0), 10);
   REQUIRE(next.ok());
   REQUIRE(next->size() == 1);
-  REQUIRE(s->complete(next->at(0).id, {Delivery::kSent, 2, {}, ""}, at(0)).ok());
+  REQUIRE(s->complete(kThisInstance, next->at(0).id, {Delivery::kSent, 2, {}, ""}, at(0)).ok());
 
   REQUIRE(s->migrate_chat(-100, -100999, at(5)).ok());
 
@@ -60,7 +46,7 @@ TEST_CASE("migrating a chat moves its customer, conversations and pending rows w
   CHECK(chats_of(db.path(), "R") == std::pair<int64_t, int64_t>{-100999, -100999});
   CHECK(chats_of(db.path(), "sent already") == std::pair<int64_t, int64_t>{-100, -100});
   CHECK(chats_of(db.path(), "other chat") == std::pair<int64_t, int64_t>{7, 7});
-  auto due = s->claim_due(at(100), 10);
+  auto due = s->claim_due(lease_for(kThisInstance, at(100)), at(100), 10);
   REQUIRE(due.ok());
   REQUIRE(due->size() == 1);
   CHECK(core::chat_of(due->at(0).body) == -100999);
@@ -123,21 +109,23 @@ TEST_CASE("migrated rows merge into the new chat's queue in due order", "[store]
       query_int(db.path(), "SELECT id FROM outbox WHERE json_extract(payload, '$.text') = 'old 1'");
   const int64_t new1 =
       query_int(db.path(), "SELECT id FROM outbox WHERE json_extract(payload, '$.text') = 'new 1'");
-  REQUIRE(s->complete(new1, {Delivery::kSent, 5, {}, ""}, at(10)).ok());
+  REQUIRE(s->complete(kThisInstance, new1, {Delivery::kSent, 5, {}, ""}, at(10)).ok());
   REQUIRE(s->migrate_chat(-100, -100999, at(10)).ok());
 
   // The claimed row moved too and still holds the chat until it is completed.
   CHECK(chats_of(db.path(), "old 1") == std::pair<int64_t, int64_t>{-100999, -100999});
   CHECK(claim_texts(*s, at(10)).empty());
-  REQUIRE(s->complete(old1, {Delivery::kRetry, {}, at(10), "migrated"}, at(10)).ok());
+  REQUIRE(
+      s->complete(kThisInstance, old1, {Delivery::kRetry, {}, at(10), "migrated"}, at(10)).ok());
   std::vector<std::string> order;
   for (int i = 0; i < 4; ++i) {
-    auto rows = s->claim_due(at(10), 10);
+    auto rows = s->claim_due(lease_for(kThisInstance, at(10)), at(10), 10);
     REQUIRE(rows.ok());
     if (rows->empty()) break;
     REQUIRE(rows->size() == 1);
     order.push_back(std::get<core::SendText>(rows->at(0).body).text);
-    REQUIRE(s->complete(rows->at(0).id, {Delivery::kSent, 6 + i, {}, ""}, at(10)).ok());
+    REQUIRE(
+        s->complete(kThisInstance, rows->at(0).id, {Delivery::kSent, 6 + i, {}, ""}, at(10)).ok());
   }
   CHECK(order == std::vector<std::string>{"old 1", "old 2", "new 2"});
 }

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "sqlite_test_util.h"
+#include "store/contract/outbox_helpers.h"
 
 using namespace reviewbot;
 using namespace reviewbot::testing;
@@ -12,7 +13,7 @@ TEST_CASE("a reopened database file keeps committed state", "[store][durability]
     auto s = open_store(db.path());
     REQUIRE(apply(*s, event_key("evt-1"), request_decision(1001)).status ==
             store::ProcessResult::Status::kApplied);
-    auto rows = s->claim_due(at(0), 10);
+    auto rows = s->claim_due(lease_for(kThisInstance, at(0)), at(0), 10);
     REQUIRE(rows.ok());
     REQUIRE(rows->size() == 1);  // claimed when the process "crashes"
   }
@@ -25,9 +26,9 @@ TEST_CASE("a reopened database file keeps committed state", "[store][durability]
   }
   SECTION("state and outbox survive; released claims go out again") {
     CHECK(peek(*s, {1001, {}, {}, {}}).customer);
-    CHECK(s->claim_due(at(0), 10)->empty());
-    REQUIRE(s->release_claims().ok());
-    CHECK(s->claim_due(at(0), 10)->size() == 1);
+    CHECK(s->claim_due(lease_for(kThisInstance, at(0)), at(0), 10)->empty());
+    REQUIRE(s->release_claims(lease_for(kThisInstance, at(0)), at(0)).ok());
+    CHECK(s->claim_due(lease_for(kThisInstance, at(0)), at(0), 10)->size() == 1);
   }
 }
 
@@ -38,7 +39,7 @@ TEST_CASE("an in-memory store works on one connection", "[store][durability]") {
   CHECK(s.ping());
   REQUIRE(apply(s, event_key("evt-1"), request_decision(1001)).status ==
           store::ProcessResult::Status::kApplied);
-  CHECK(s.claim_due(at(0), 10)->size() == 1);
+  CHECK(s.claim_due(lease_for(kThisInstance, at(0)), at(0), 10)->size() == 1);
   CHECK(s.stats()->requests_sent == 0);
   CHECK(s.list_reviews({})->reviews.empty());
 }

@@ -1,4 +1,5 @@
 #include "sqlite_test_util.h"
+#include "store/contract/outbox_helpers.h"
 
 using namespace reviewbot;
 using namespace reviewbot::testing;
@@ -20,13 +21,13 @@ void add_conversation(store::Store& s, core::ChatId chat, int rating, core::Time
     if (rating == 5) d.conversation->comment = "great";
   }
   REQUIRE(apply(s, event_key("e" + std::to_string(chat)), d).status == Status::kApplied);
-  auto rows = s.claim_due(at(0), 10);
+  auto rows = s.claim_due(lease_for(kThisInstance, at(0)), at(0), 10);
   REQUIRE(rows.ok());
   for (const auto& row : *rows) {
     const auto outcome =
         request_sent ? store::DeliveryOutcome{store::DeliveryOutcome::Status::kSent, 1, {}, ""}
                      : store::DeliveryOutcome{store::DeliveryOutcome::Status::kFailed, {}, {}, "x"};
-    REQUIRE(s.complete(row.id, outcome, at(0)).ok());
+    REQUIRE(s.complete(kThisInstance, row.id, outcome, at(0)).ok());
   }
 }
 

@@ -14,7 +14,7 @@
 
 #include "reviewbot/delivery/circuit_breaker.h"
 #include "reviewbot/delivery/delivery_counters.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 

@@ -8,7 +8,7 @@
 #include "reviewbot/delivery/dispatcher.h"
 #include "reviewbot/http/reply.h"
 #include "reviewbot/store/input_counters.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 
@@ -16,7 +16,7 @@ namespace reviewbot::admin {
 struct MetricsSources {
   const delivery::Dispatcher& dispatcher;
   const store::InputCounters& inputs;  // Intake::counters()
-  store::Store& store;                 // one cheap outbox_stats() per scrape
+  store::OwnerReads& store;            // one cheap outbox_stats() per scrape
   const core::Clock& clock;
   core::Time started_at;
 };

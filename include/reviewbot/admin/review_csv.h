@@ -11,7 +11,7 @@
 
 #include "reviewbot/core/result.h"
 #include "reviewbot/core/types.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 
@@ -31,7 +31,8 @@ std::string csv_row(const core::Review& review);
 class ReviewCsvExport {
  public:
   // `store` must outlive the export. filter.limit is ignored; see max_rows.
-  ReviewCsvExport(store::Store& store, store::ReviewFilter filter, std::optional<int> max_rows);
+  ReviewCsvExport(store::OwnerReads& store, store::ReviewFilter filter,
+                  std::optional<int> max_rows);
 
   // The header plus the first page on the first call, then one page per call; "" once
   // everything was returned. An error when the store fails (the caller aborts the stream).
@@ -40,7 +41,7 @@ class ReviewCsvExport {
   bool finished() const { return finished_; }
 
  private:
-  store::Store& store_;
+  store::OwnerReads& store_;
   store::ReviewFilter filter_;
   std::optional<int> remaining_;
   bool started_ = false;

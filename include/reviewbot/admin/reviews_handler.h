@@ -11,7 +11,7 @@
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/field_result.h"
 #include "reviewbot/http/reply.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 
@@ -37,6 +37,6 @@ http::FieldResult<ReviewQuery> parse_review_query(
 nlohmann::json review_to_json(const core::Review& review);
 
 // 200 {"reviews":[...], "next_cursor": "<id>"|null}; 503 when the store fails.
-http::Reply handle_reviews_json(const ReviewQuery& query, store::Store& store);
+http::Reply handle_reviews_json(const ReviewQuery& query, store::OwnerReads& store);
 
 }  // namespace reviewbot::admin

@@ -5,7 +5,7 @@
 
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/reply.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 
@@ -14,6 +14,6 @@ namespace reviewbot::admin {
 nlohmann::json stats_to_json(const core::Stats& stats);
 
 // 200 with stats_to_json; 503 when the store fails.
-http::Reply handle_stats(store::Store& store);
+http::Reply handle_stats(store::OwnerReads& store);
 
 }  // namespace reviewbot::admin

@@ -34,6 +34,7 @@ struct Config {
   int send_rate = 30;                       // SEND_RATE: Bot API sends/s over all chats
   core::Duration chat_send_interval{1000};  // CHAT_SEND_INTERVAL: between two to a chat
   int webhook_max_connections = 40;         // WEBHOOK_MAX_CONNECTIONS (1-100)
+  std::string instance_id;                  // INSTANCE_ID, else DYNO; empty: main picks one
   std::string log_format = "json";          // LOG_FORMAT: json | text
   std::string log_level = "info";           // LOG_LEVEL: trace..critical, off
 

@@ -1,9 +1,11 @@
-// The Dispatcher sends the outbox: a thread that claims due rows, sends each through its
-// own PlatformClient within the rate limits and while the circuit breaker allows, applies
-// the fallbacks and chat moves, classifies the answer (outcome.h) and records it, then
-// sleeps until the next row is due, a notify(), or at most settings.idle_wait.
-// start/stop/notify, platform_state and counters are thread-safe; recover and run_once
-// must not overlap the thread.
+// The Dispatcher sends the outbox: a thread that claims due rows under this instance's
+// lease, sends each through its own PlatformClient within the rate limits and while the
+// circuit breaker allows, applies the fallbacks and chat moves, classifies the answer
+// (outcome.h) and records it, then sleeps until the next row is due, a notify(), or at most
+// settings.idle_wait. A second thread renews the lease of the rows in flight, and the
+// dispatcher settles the rows of instances whose lease ran out. start/stop/notify,
+// platform_state and counters are thread-safe; recover, run_once and settle_expired must
+// not overlap the thread.
 #pragma once
 
 #include <condition_variable>
@@ -18,7 +20,7 @@
 #include "reviewbot/delivery/outcome.h"
 #include "reviewbot/delivery/rate_limiter.h"
 #include "reviewbot/platform/platform_client.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/outbox_store.h"
 
 namespace reviewbot::delivery {
 
@@ -30,6 +32,14 @@ struct DispatcherSettings {
   RateLimits rate;                  // 30/s per bot, 1/s per chat
   BreakerSettings breaker;          // open after 5 transient failures for 30 s .. 5 min
   core::Duration stop_grace{2000};  // how long stop() lets a send in progress finish
+  // Claims are held as `instance_id`, unique among the instances sharing the outbox and
+  // stable across restarts of one instance. A claim lasts claim_lease unless renewed;
+  // the lease is renewed every claim_lease / 4 while the thread runs, and the claims of
+  // instances whose lease ran out are settled every takeover_every, so a dead instance's
+  // rows move on within claim_lease + takeover_every.
+  std::string instance_id = "reviewbot";
+  core::Duration claim_lease{20000};
+  core::Duration takeover_every{5000};
 };
 
 class Dispatcher {
@@ -37,7 +47,7 @@ class Dispatcher {
   // `store` and `clock` must outlive the Dispatcher; the client is used only on the
   // dispatcher's thread (or by run_once). `random` draws the jitter; empty = seeded
   // mt19937_64.
-  Dispatcher(store::Store& store, const core::Clock& clock,
+  Dispatcher(store::OutboxStore& store, const core::Clock& clock,
              std::unique_ptr<platform::PlatformClient> client, DispatcherSettings settings = {},
              UnitRandom random = {});
   ~Dispatcher();  // stop()
@@ -46,12 +56,18 @@ class Dispatcher {
 
   // At startup, before start(): counts the sends recorded in the last second toward the
   // rate limits (Store::sent_since; a send in flight at a crash is not among them), then
-  // releases the claims a stopped or crashed process left
-  // (Store::release_claims) and settles each row whose send was in flight then by the
-  // in-doubt policy (in_doubt_outcome, cause kRestart): requests and reminders fail
-  // without a resend, other kinds go out again at once. Error if the store could not
+  // releases the claims this instance's previous process left and expired claims of
+  // others (OutboxStore::release_claims) and settles each row whose send was in flight
+  // then by the in-doubt policy (in_doubt_outcome, cause kRestart): requests and reminders
+  // fail without a resend, other kinds go out again at once. Error if the store could not
   // release; a returned row that cannot be recorded stays claimed until the next recover.
   core::Status recover();
+
+  // The claims of other instances whose lease ran out (OutboxStore::take_over_expired):
+  // unmarked rows are released, rows in flight are settled by the in-doubt policy (cause
+  // kTakeover). The thread calls it every settings.takeover_every. Returns how many rows
+  // were settled in doubt; Error if the store could not be read.
+  core::Result<int> settle_expired();
 
   void start();
   // Lets the send in progress finish (cancelling it through PlatformClient::cancel() if
@@ -95,8 +111,14 @@ class Dispatcher {
   // `now` unless the breaker is open or a 429 pause lasts; then when that ends.
   core::Time blocked_until(core::Time now) const;
   void defer(const store::OutboxRow& row, core::Time until, const char* why);
+  // This instance's lease as of now.
+  store::Lease lease() const;
+  // Settles in-flight rows handed over by the store by the in-doubt policy.
+  void settle_in_doubt(const std::vector<store::OutboxRow>& rows, InDoubtCause cause);
+  void complete(const store::OutboxRow& row, const store::DeliveryOutcome& outcome);
+  void renew_leases();
 
-  store::Store& store_;
+  store::OutboxStore& store_;
   const core::Clock& clock_;
   std::unique_ptr<platform::PlatformClient> client_;  // dispatcher thread only
   DispatcherSettings settings_;
@@ -104,10 +126,12 @@ class Dispatcher {
   RateLimiter limiter_;  // dispatcher thread only
   CircuitBreaker breaker_;
   DeliveryCounters counters_;
+  core::Time next_takeover_{};  // dispatcher thread only
   std::thread thread_;
+  std::thread renewer_;  // renew_leases()
 
   mutable std::mutex mutex_;        // guards the three flags below
-  std::condition_variable wake_;    // stopping_ or woken_ set
+  std::condition_variable wake_;    // stopping_ or woken_ set (the renewer waits on it too)
   std::condition_variable exited_;  // running_ cleared
   bool stopping_ = false;
   bool woken_ = false;

@@ -7,7 +7,7 @@
 #include "reviewbot/core/types.h"
 #include "reviewbot/delivery/backoff.h"
 #include "reviewbot/platform/platform_client.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/outbox_store.h"
 
 namespace reviewbot::delivery {
 
@@ -19,10 +19,11 @@ struct RetryRules {
 // A send is in doubt when it may have reached the platform but no answer came back.
 // sendMessage has no idempotency key, so resending may duplicate; not resending may lose.
 enum class InDoubtCause {
-  kTimeout,  // the client timed out after sending (SendResult::Kind::kUnknown)
-  kRestart,  // the process stopped between handing the row over and recording the answer
+  kTimeout,   // the client timed out after sending (SendResult::Kind::kUnknown)
+  kRestart,   // the process stopped between handing the row over and recording the answer
+  kTakeover,  // another instance held the row then, and its claim expired (it died)
 };
-const char* to_string(InDoubtCause cause);  // "timeout", "restart"
+const char* to_string(InDoubtCause cause);  // "timeout", "restart", "takeover"
 
 enum class InDoubtPolicy {
   // Not resent: the row fails. Review requests and reminders: a duplicate request is
@@ -38,10 +39,10 @@ InDoubtPolicy in_doubt_policy(core::MessageKind kind);
 
 // What becomes of a row of `kind` whose send is in doubt. `attempt` counts the doubtful
 // send (1 for the first), `unit` is the jitter draw in [0, 1).
-//   kAtMostOnce  → kFailed, reason "outcome unknown after <timeout|restart>; not resent so
+//   kAtMostOnce  → kFailed, reason "outcome unknown after <timeout|restart|takeover>; not resent so
 //                  the customer is not asked twice"
 //   kAtLeastOnce → kRetry at now + backoff_delay(attempt) after a timeout, at now after a
-//                  restart; kFailed ("gave up after N attempts: ...") from the
+//                  restart or takeover; kFailed ("gave up after N attempts: ...") from the
 //                  max_attempts-th attempt on
 store::DeliveryOutcome in_doubt_outcome(core::MessageKind kind, InDoubtCause cause, int attempt,
                                         core::Time now, const RetryRules& rules, double unit);

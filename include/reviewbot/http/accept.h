@@ -7,8 +7,8 @@
 #include <functional>
 
 #include "reviewbot/core/events.h"
+#include "reviewbot/store/input_store.h"
 #include "reviewbot/store/intake.h"
-#include "reviewbot/store/store.h"
 
 namespace reviewbot::http {
 

@@ -8,7 +8,7 @@
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/accept.h"
 #include "reviewbot/http/reply.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/input_store.h"
 
 namespace reviewbot::http {
 

@@ -49,7 +49,7 @@ struct ServerSettings {
 };
 
 struct ServerDependencies {
-  store::Store& store;        // admin reads (reviews, stats); must outlive the server
+  store::OwnerReads& store;   // admin reads (reviews, stats); must outlive the server
   const core::Clock& clock;   // default occurred_at of refunds; must outlive the server
   AcceptFn accept;            // durable intake of webhook updates and events
   UpdateParser parse_update;  // platform::telegram::parse_update
@@ -60,7 +60,7 @@ struct ServerDependencies {
 
 // The production wiring: Intake (then `after_commit`, e.g. Dispatcher::notify), the
 // Telegram update parser and core links.
-ServerDependencies production_dependencies(store::Intake& intake, store::Store& store,
+ServerDependencies production_dependencies(store::Intake& intake, store::OwnerReads& store,
                                            const core::Clock& clock, ReadinessFn readiness,
                                            std::function<void()> after_commit = {});
 

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/input_store.h"
 
 namespace reviewbot::store {
 

@@ -8,14 +8,14 @@
 #include "reviewbot/core/engine.h"
 #include "reviewbot/core/events.h"
 #include "reviewbot/store/input_counters.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/input_store.h"
 
 namespace reviewbot::store {
 
 class Intake {
  public:
   // All three must outlive the Intake.
-  Intake(const core::Engine& engine, Store& store, const core::Clock& clock)
+  Intake(const core::Engine& engine, InputStore& store, const core::Clock& clock)
       : engine_(engine), store_(store), clock_(clock) {}
 
   ProcessResult accept(const InboundKey& key, const core::Event& event);
@@ -25,7 +25,7 @@ class Intake {
 
  private:
   const core::Engine& engine_;
-  Store& store_;
+  InputStore& store_;
   const core::Clock& clock_;
   InputCounters counters_;
 };

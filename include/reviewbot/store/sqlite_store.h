@@ -43,25 +43,27 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  ProcessResult process(
-      const InboundKey& key, const core::Lookup& lookup,
-      const std::function<core::Decision(const core::Snapshot&)>& decide) override;
+  ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
+                        const DecideFn& decide) override;
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
   // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
-  core::Result<std::vector<OutboxRow>> claim_due(core::Time now, int limit) override;
+  core::Result<std::vector<OutboxRow>> claim_due(const Lease& lease, core::Time now,
+                                                 int limit) override;
+  core::Result<int> renew_claims(const Lease& lease) override;
   // kSent also records a row that was cancelled while in flight as sent; kRetry of a
   // cancelled row leaves it cancelled. Unknown id → Error.
-  core::Status complete(int64_t outbox_id, const DeliveryOutcome& outcome, core::Time now) override;
-  core::Status mark_sending(int64_t outbox_id, core::Time now) override;
+  core::Status complete(const std::string& owner, int64_t outbox_id, const DeliveryOutcome& outcome,
+                        core::Time now) override;
+  core::Status mark_sending(const std::string& owner, int64_t outbox_id, core::Time now) override;
   // A marked row whose payload cannot be decoded is failed instead of returned.
-  core::Result<std::vector<OutboxRow>> release_claims() override;
+  core::Result<std::vector<OutboxRow>> release_claims(const Lease& lease, core::Time now) override;
+  core::Result<std::vector<OutboxRow>> take_over_expired(const Lease& lease,
+                                                         core::Time now) override;
   // A customer already on the new chat keeps it; the old customer then keeps the old id.
   core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time now) override;
-  // The earliest time claim_due could return a row: over unclaimed pending rows that head
-  // a chat with nothing in flight, max(due_at, next_attempt_at). A chat blocked by a row
-  // in flight wakes the dispatcher through complete(), not through this time. On a
-  // database error returns the current time, so the caller's claim_due reports it.
+  // Over unclaimed pending rows that head a chat with nothing in flight,
+  // max(due_at, next_attempt_at). On a database error returns the current time.
   std::optional<core::Time> next_due() override;
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
@@ -76,6 +78,10 @@ class SqliteStore final : public Store {
               std::unique_ptr<sqlite_detail::Connection> reader, const core::Clock* clock);
 
   core::Time now() const { return clock_->now(); }
+
+  // release_claims (own_too) and take_over_expired.
+  core::Result<std::vector<OutboxRow>> settle_claims(const Lease& lease, core::Time now,
+                                                     bool own_too);
 
   // A connection with its mutex held.
   struct Locked {

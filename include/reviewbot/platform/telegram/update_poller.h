@@ -11,7 +11,7 @@
 
 #include "reviewbot/core/events.h"
 #include "reviewbot/platform/platform_client.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/store/input_store.h"
 
 namespace reviewbot::platform::telegram {
 
