@@ -191,7 +191,12 @@ int main(int argc, char** argv) {
   delivery_settings.rate.per_bot = cfg.send_rate;
   delivery_settings.rate.per_chat_interval = cfg.chat_send_interval;
   delivery_settings.instance_id = cfg.instance_id;
-  delivery::Dispatcher dispatcher(*db, clock, make_client(cfg), delivery_settings);
+  // The engine decides what delivery results mean (a 403 closes the chat, ...).
+  delivery::Dispatcher dispatcher(
+      *db, clock, make_client(cfg), delivery_settings, {},
+      [&intake](const store::OutboxRow& row, const store::DeliveryOutcome& outcome) {
+        return intake.follow_up(row, outcome);
+      });
   // Sends left in flight by the last process are settled by the in-doubt policy.
   if (auto recovered = dispatcher.recover(); !recovered.ok()) {
     return fail("DATABASE_URL: " + recovered.error().message);

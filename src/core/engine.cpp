@@ -52,6 +52,11 @@ Lookup Engine::lookup_for(const Event& event) const {
             if (!e.transaction_id.empty()) lookup.transaction_id = e.transaction_id;
             return lookup;
           },
+          [](const DeliveryReport& r) {
+            Lookup lookup;
+            if (r.chat_id != 0) lookup.chat_id = r.chat_id;
+            return lookup;
+          },
       },
       event);
 }
@@ -71,6 +76,7 @@ Decision Engine::decide(const Event& event, const Snapshot& state, Time now) con
             return out;
           },
           [&](const TransactionEvent& e) { return detail::on_transaction(ctx, e); },
+          [&](const DeliveryReport& r) { return detail::on_delivery_report(ctx, r); },
       },
       event);
 }

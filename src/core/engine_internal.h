@@ -112,6 +112,10 @@ Decision on_message(const Ctx& ctx, const MessageReceived& m);
 Decision on_callback(const Ctx& ctx, const CallbackPressed& p);
 Decision on_member_status(const Ctx& ctx, const MemberStatusChanged& e);
 
+// ---- engine_delivery.cpp: what delivery results mean
+
+Decision on_delivery_report(const Ctx& ctx, const DeliveryReport& r);
+
 // ---- engine_transactions.cpp
 
 Decision on_transaction(const Ctx& ctx, const TransactionEvent& e);

@@ -12,12 +12,13 @@ using Kind = platform::SendResult::Kind;
 
 Dispatcher::Dispatcher(store::OutboxStore& store, const core::Clock& clock,
                        std::unique_ptr<platform::PlatformClient> client,
-                       DispatcherSettings settings, UnitRandom random)
+                       DispatcherSettings settings, UnitRandom random, FollowUpFn follow_up)
     : store_(store),
       clock_(clock),
       client_(std::move(client)),
       settings_(settings),
       random_(random ? std::move(random) : default_unit_random()),
+      follow_up_(std::move(follow_up)),
       limiter_(settings.rate),
       breaker_(settings.breaker) {}
 
@@ -227,7 +228,10 @@ void Dispatcher::settle_in_doubt(const std::vector<store::OutboxRow>& rows, InDo
 }
 
 void Dispatcher::complete(const store::OutboxRow& row, const store::DeliveryOutcome& outcome) {
-  if (auto status = store_.complete(settings_.instance_id, row.id, outcome, clock_.now());
+  std::optional<store::FollowUp> follow_up;
+  if (follow_up_) follow_up = follow_up_(row, outcome);
+  if (auto status = store_.complete(settings_.instance_id, row.id, outcome, clock_.now(),
+                                    follow_up ? &*follow_up : nullptr);
       !status) {
     // The row stays claimed; recover() at the next start releases it, or settles it by the
     // in-doubt policy if it was marked; after the lease another instance does.

@@ -128,6 +128,13 @@ int64_t write_conversation(Connection& c, const core::Conversation& cv,
   return cv.id;
 }
 
+void cancel_chat(Connection& c, core::ChatId chat) {
+  Stmt s =
+      c.stmt("UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'");
+  s->bind(1, static_cast<int64_t>(chat));
+  s->exec();
+}
+
 void cancel(Connection& c, const core::Cancellation& cancellation) {
   if (cancellation.conversation_id == 0) return;
   if (cancellation.kinds.empty()) {
@@ -247,6 +254,7 @@ void apply_decision(Connection& c, const core::Decision& d, const core::Snapshot
 
   // Before the inserts below, so rows created by this decision are never cancelled.
   for (const auto& cancellation : d.cancellations) cancel(c, cancellation);
+  if (d.cancel_chat) cancel_chat(c, *d.cancel_chat);
   for (const auto& message : d.messages) insert_message(c, message, inserted_conversation_id, now);
 
   if (d.park) park(c, *d.park, now);

@@ -99,24 +99,19 @@ core::Result<int> SqliteStore::renew_claims(const Lease& lease) {
 }
 
 core::Status SqliteStore::complete(const std::string& owner, int64_t outbox_id,
-                                   const DeliveryOutcome& outcome, core::Time now) {
+                                   const DeliveryOutcome& outcome, core::Time now,
+                                   const FollowUp* follow_up) {
   auto [c, lock] = writer();
   try {
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    std::string kind;
-    int64_t chat_id = 0;
-    std::optional<int64_t> conversation_id;
     std::optional<std::string> claimed_by;
     {
-      Stmt s = c.stmt("SELECT kind, chat_id, conversation_id, claimed_by FROM outbox WHERE id = ?");
+      Stmt s = c.stmt("SELECT claimed_by FROM outbox WHERE id = ?");
       s->bind(1, static_cast<int64_t>(outbox_id));
       if (!s->executeStep()) {
         return core::Error{"outbox row " + std::to_string(outbox_id) + " not found"};
       }
-      kind = s->getColumn(0).getString();
-      chat_id = s->getColumn(1).getInt64();
-      conversation_id = sqlite_detail::column_opt_int64(*s, 2);
-      claimed_by = sqlite_detail::column_opt_text(*s, 3);
+      claimed_by = sqlite_detail::column_opt_text(*s, 0);
     }
     if (claimed_by != owner && outcome.status != DeliveryOutcome::Status::kSent) {
       return core::Error{"outbox row " + std::to_string(outbox_id) + " is " +
@@ -133,15 +128,6 @@ core::Status SqliteStore::complete(const std::string& owner, int64_t outbox_id,
         sqlite_detail::bind_opt(*s, 2, outcome.message_id);
         s->bind(3, static_cast<int64_t>(outbox_id));
         s->exec();
-        if (kind == core::to_string(core::MessageKind::kRequest) && outcome.message_id &&
-            conversation_id) {
-          Stmt u = c.stmt(
-              "UPDATE conversations SET request_message_id = ?, updated_at = ? WHERE id = ?");
-          u->bind(1, static_cast<int64_t>(*outcome.message_id));
-          sqlite_detail::bind_time(*u, 2, now);
-          u->bind(3, static_cast<int64_t>(*conversation_id));
-          u->exec();
-        }
         break;
       }
       case DeliveryOutcome::Status::kRetry: {
@@ -172,20 +158,13 @@ core::Status SqliteStore::complete(const std::string& owner, int64_t outbox_id,
         s->bind(1, outcome.reason);
         s->bind(2, static_cast<int64_t>(outbox_id));
         s->exec();
-        if (outcome.status == DeliveryOutcome::Status::kUnreachable && chat_id != 0) {
-          Stmt u = c.stmt("UPDATE customers SET unreachable = 1, updated_at = ? WHERE chat_id = ?");
-          sqlite_detail::bind_time(*u, 1, now);
-          u->bind(2, static_cast<int64_t>(chat_id));
-          u->exec();
-          Stmt x = c.stmt(
-              "UPDATE outbox SET status = 'cancelled' "
-              "WHERE chat_id = ? AND status = 'pending' AND id <> ?");
-          x->bind(1, static_cast<int64_t>(chat_id));
-          x->bind(2, static_cast<int64_t>(outbox_id));
-          x->exec();
-        }
         break;
       }
+    }
+    if (follow_up) {
+      const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, follow_up->lookup);
+      const core::Decision decision = follow_up->decide(snapshot);
+      sqlite_detail::apply_decision(c, decision, snapshot, now);
     }
     tx.commit();
     return core::ok_status();

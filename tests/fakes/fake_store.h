@@ -33,6 +33,7 @@ class FakeStore final : public store::Store {
     bool sending = false;  // marked by mark_sending, cleared by complete
     bool done = false;
     std::vector<store::DeliveryOutcome> outcomes;  // every complete(), in order
+    std::vector<core::Decision> follow_ups;        // decided by complete()'s follow-ups
     std::optional<core::Time> sent_at;             // when complete() recorded kSent
   };
 
@@ -153,14 +154,17 @@ class FakeStore final : public store::Store {
     return held;
   }
 
+  // A follow-up is decided on an empty Snapshot; the decision is kept, not applied.
   core::Status complete(const std::string& owner, int64_t outbox_id,
-                        const store::DeliveryOutcome& outcome, core::Time now) override {
+                        const store::DeliveryOutcome& outcome, core::Time now,
+                        const store::FollowUp* follow_up = nullptr) override {
     std::lock_guard lock(mutex_);
     for (auto& r : outbox_) {
       if (r.row.id != outbox_id) continue;
       if (r.owner != owner && outcome.status != store::DeliveryOutcome::Status::kSent) {
         return core::Error{"row not claimed by " + owner};
       }
+      if (follow_up) r.follow_ups.push_back(follow_up->decide(core::Snapshot{}));
       r.outcomes.push_back(outcome);
       if (outcome.status == store::DeliveryOutcome::Status::kSent) r.sent_at = now;
       r.owner.reset();

@@ -18,6 +18,9 @@ ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env, std::
   if (data_dir.empty()) data_dir = dir_.path();
   std::map<std::string, std::string> full = {
       {"PORT", "0"},
+      // One instance that restarts (PORT=0 would name each process apart): a restart
+      // settles its own claims at once. Tests of several instances name each one.
+      {"INSTANCE_ID", "test-instance"},
       {"DATABASE_URL", "sqlite://" + data_dir + "/reviewbot.db"},
       {"TEMPLATES_DIR", env_or("REVIEWBOT_TEMPLATES_DIR", REVIEWBOT_DEFAULT_TEMPLATES_DIR)},
       {"LOG_FORMAT", "json"},

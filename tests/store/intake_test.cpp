@@ -1,4 +1,5 @@
-// Intake: counts every input by source and by the store's answer.
+// Intake: counts every input by source and by the store's answer, and lets the rules
+// decide what delivery results mean.
 #include "reviewbot/store/intake.h"
 
 #include <catch2/catch.hpp>
@@ -6,6 +7,8 @@
 #include "core/engine_fixture.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_store.h"
+#include "reviewbot/store/sqlite_store.h"
+#include "store/store_test_util.h"
 
 using namespace reviewbot;
 using Source = store::InboundKey::Source;
@@ -34,4 +37,50 @@ TEST_CASE("the intake counts inputs by source and outcome", "[intake][metrics]")
   CHECK(counts.get(Source::kTelegramUpdate, Status::kApplied) == 1);
   CHECK(counts.get(Source::kTelegramUpdate, Status::kDuplicate) == 0);
   CHECK(counts.get(Source::kTelegramUpdate, Status::kUnavailable) == 1);
+}
+
+TEST_CASE("delivery results reach the rules through the intake's follow-up", "[intake][delivery]") {
+  testing::EngineFixture fixture;
+  fixture.policy.reminder_after = std::chrono::hours(24);
+  const core::Engine engine(fixture.policy, fixture.settings, fixture.templates);
+  testing::FakeClock clock(fixture.now);
+  auto opened = store::SqliteStore::open(":memory:", {true, 5000, &clock});
+  REQUIRE(opened.ok());
+  store::SqliteStore& db = *opened.value();
+  store::Intake intake(engine, db, clock);
+  REQUIRE(
+      intake.accept({Source::kEvent, "evt-1"}, core::Event{testing::sale("evt-1", testing::kChat)})
+          .status == Status::kApplied);
+  const store::Lease lease{"web.1", fixture.now + std::chrono::seconds(20)};
+  auto rows = db.claim_due(lease, fixture.now, 10);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  const store::OutboxRow request = rows->at(0);
+  REQUIRE(request.kind == core::MessageKind::kRequest);
+  const core::Lookup chat{testing::kChat, {}, {}, {}};
+  const auto state = [&] { return testing::peek(db, chat); };
+
+  SECTION("a sent request keeps its message id") {
+    const store::DeliveryOutcome sent{store::DeliveryOutcome::Status::kSent, 777, {}, ""};
+    const auto follow_up = intake.follow_up(request, sent);
+    REQUIRE(follow_up);
+    REQUIRE(db.complete("web.1", request.id, sent, fixture.now, &*follow_up).ok());
+    CHECK(state().conversation->request_message_id == std::optional<int64_t>(777));
+  }
+  SECTION("a 403 makes the customer unreachable, closes the conversation, stops the reminder") {
+    const store::DeliveryOutcome blocked{
+        store::DeliveryOutcome::Status::kUnreachable, {}, {}, "403 blocked"};
+    const auto follow_up = intake.follow_up(request, blocked);
+    REQUIRE(follow_up);
+    REQUIRE(db.complete("web.1", request.id, blocked, fixture.now, &*follow_up).ok());
+    const auto snapshot = state();
+    CHECK(snapshot.customer->unreachable);
+    CHECK(snapshot.conversation->state == core::ConversationState::kCancelled);
+    CHECK(db.outbox_stats(fixture.now + std::chrono::hours(48))->pending == 0);
+  }
+  SECTION("a retry needs no follow-up") {
+    const store::DeliveryOutcome retry{
+        store::DeliveryOutcome::Status::kRetry, {}, fixture.now, "502"};
+    CHECK_FALSE(intake.follow_up(request, retry));
+  }
 }

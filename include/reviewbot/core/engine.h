@@ -75,6 +75,7 @@ struct Decision {
   // "the customer of this decision".
   std::optional<Conversation> conversation;
   std::vector<Cancellation> cancellations;
+  std::optional<ChatId> cancel_chat;      // cancel every pending row to this chat (before messages)
   std::vector<OutgoingMessage> messages;  // conversation_id 0 = the one inserted above
   std::optional<BusinessConnection> business_connection;  // upsert
   std::optional<TransactionEvent> park;                   // wait for a link

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "reviewbot/core/messages.h"
 #include "reviewbot/core/types.h"
 
 namespace reviewbot::core {
@@ -40,6 +41,20 @@ struct CallbackPressed {
 struct MemberStatusChanged {
   ChatId chat_id = 0;
   bool blocked = false;  // true: kicked; false: member again
+};
+
+// What became of an outbox row the platform answered, reported back by the delivery module
+// so that the rules, not the store, say what it means for the customer and conversation.
+struct DeliveryReport {
+  enum class Result {
+    kSent,         // the platform took it; message_id is its id there
+    kUnreachable,  // the platform says the chat is closed to the bot for good (403)
+  };
+  Result result = Result::kSent;
+  MessageKind kind = MessageKind::kNotice;
+  ChatId chat_id = 0;  // 0 for callback answers
+  std::optional<int64_t> conversation_id;
+  std::optional<int64_t> message_id;
 };
 
 // The owner connected, changed or disconnected the bot from their Telegram Business account.
@@ -75,6 +90,6 @@ const char* to_string(TransactionEvent::Type t);  // "transaction.completed", ..
 std::optional<TransactionEvent::Type> transaction_type_from_string(const std::string& s);
 
 using Event = std::variant<MessageReceived, CallbackPressed, MemberStatusChanged,
-                           BusinessConnectionChanged, TransactionEvent>;
+                           BusinessConnectionChanged, TransactionEvent, DeliveryReport>;
 
 }  // namespace reviewbot::core

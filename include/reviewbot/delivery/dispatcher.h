@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -42,14 +43,18 @@ struct DispatcherSettings {
   core::Duration takeover_every{5000};
 };
 
+// What a delivery result means beyond its row (Intake::follow_up), written with it.
+using FollowUpFn = std::function<std::optional<store::FollowUp>(const store::OutboxRow&,
+                                                                const store::DeliveryOutcome&)>;
+
 class Dispatcher {
  public:
   // `store` and `clock` must outlive the Dispatcher; the client is used only on the
   // dispatcher's thread (or by run_once). `random` draws the jitter; empty = seeded
-  // mt19937_64.
+  // mt19937_64. `follow_up` is asked for every result recorded; empty = none.
   Dispatcher(store::OutboxStore& store, const core::Clock& clock,
              std::unique_ptr<platform::PlatformClient> client, DispatcherSettings settings = {},
-             UnitRandom random = {});
+             UnitRandom random = {}, FollowUpFn follow_up = {});
   ~Dispatcher();  // stop()
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -122,7 +127,8 @@ class Dispatcher {
   const core::Clock& clock_;
   std::unique_ptr<platform::PlatformClient> client_;  // dispatcher thread only
   DispatcherSettings settings_;
-  UnitRandom random_;    // dispatcher thread only
+  UnitRandom random_;  // dispatcher thread only
+  FollowUpFn follow_up_;
   RateLimiter limiter_;  // dispatcher thread only
   CircuitBreaker breaker_;
   DeliveryCounters counters_;

@@ -1,7 +1,8 @@
 // Intake applies one inbound input: asks the engine what state it needs, lets the store
 // load it, decide and commit in one transaction, and counts the answer (for /metrics).
 // HTTP handlers and the getUpdates poller call it and answer/advance only when it reports
-// kApplied or kDuplicate. Thread-safe (the Engine is immutable; the Store is thread-safe).
+// kApplied or kDuplicate. It also hands the dispatcher the engine's say on delivery
+// results (follow_up). Thread-safe (the Engine is immutable; the Store is thread-safe).
 #pragma once
 
 #include "reviewbot/core/clock.h"
@@ -9,6 +10,7 @@
 #include "reviewbot/core/events.h"
 #include "reviewbot/store/input_counters.h"
 #include "reviewbot/store/input_store.h"
+#include "reviewbot/store/outbox_store.h"
 
 namespace reviewbot::store {
 
@@ -19,6 +21,12 @@ class Intake {
       : engine_(engine), store_(store), clock_(clock) {}
 
   ProcessResult accept(const InboundKey& key, const core::Event& event);
+
+  // What the delivery result of `row` means beyond the row, as a FollowUp for
+  // OutboxStore::complete: a sent message of a conversation (a request's message id is
+  // kept) or an unreachable chat (core::DeliveryReport); nullopt for other results. The
+  // FollowUp refers to this Intake, which must outlive its use.
+  std::optional<FollowUp> follow_up(const OutboxRow& row, const DeliveryOutcome& outcome) const;
 
   // Every accept() so far by source and status; safe from any thread.
   const InputCounters& counters() const { return counters_; }

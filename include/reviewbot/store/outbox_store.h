@@ -11,6 +11,7 @@
 #include "reviewbot/core/messages.h"
 #include "reviewbot/core/result.h"
 #include "reviewbot/core/types.h"
+#include "reviewbot/store/input_store.h"
 
 namespace reviewbot::store {
 
@@ -38,7 +39,7 @@ struct DeliveryOutcome {
     kSent,         // done; message_id set for SendText
     kRetry,        // try again at retry_at
     kFailed,       // give up; reason stored
-    kUnreachable,  // 403: give up and mark the chat's customer unreachable
+    kUnreachable,  // 403: give up; the chat is closed to the bot (the rules say what follows)
     kDeferred,     // not sent (rate limit, breaker): unclaim until retry_at, attempts unchanged
   };
   Status status = Status::kSent;
@@ -51,6 +52,14 @@ struct DeliveryOutcome {
 struct RecentSend {
   core::ChatId chat_id = 0;
   core::Time sent_at{};
+};
+
+// The state changes a delivery result causes, decided by the rules (Intake::follow_up):
+// complete() loads the Snapshot for `lookup`, calls `decide` and writes the Decision in
+// the transaction that records the result.
+struct FollowUp {
+  core::Lookup lookup;
+  DecideFn decide;
 };
 
 class OutboxStore {
@@ -69,12 +78,14 @@ class OutboxStore {
   virtual core::Result<int> renew_claims(const Lease& lease) = 0;
 
   // Records the result of sending a row claimed by `owner` and clears its claim and its
-  // mark_sending mark; every status but kDeferred counts one attempt. kSent with a
-  // message id on a request stores the conversation's request_message_id. kDeferred only
+  // mark_sending mark; every status but kDeferred counts one attempt. kDeferred only
   // releases the claim and sets the next attempt time. A row whose claim another owner
-  // took over is not changed (Error), except that kSent is always recorded.
+  // took over is not changed (Error), except that kSent is always recorded. With a
+  // `follow_up`, its decision is written in the same transaction (after the row's
+  // update); if deciding or writing it fails, nothing is recorded (Error).
   virtual core::Status complete(const std::string& owner, int64_t outbox_id,
-                                const DeliveryOutcome& outcome, core::Time now) = 0;
+                                const DeliveryOutcome& outcome, core::Time now,
+                                const FollowUp* follow_up = nullptr) = 0;
 
   // Records, durably before it returns, that the row claimed by `owner` is about to be
   // handed to the platform, so whoever settles the row later knows the send may have

@@ -54,7 +54,7 @@ class SqliteStore final : public Store {
   // kSent also records a row that was cancelled while in flight as sent; kRetry of a
   // cancelled row leaves it cancelled. Unknown id → Error.
   core::Status complete(const std::string& owner, int64_t outbox_id, const DeliveryOutcome& outcome,
-                        core::Time now) override;
+                        core::Time now, const FollowUp* follow_up = nullptr) override;
   core::Status mark_sending(const std::string& owner, int64_t outbox_id, core::Time now) override;
   // A marked row whose payload cannot be decoded is failed instead of returned.
   core::Result<std::vector<OutboxRow>> release_claims(const Lease& lease, core::Time now) override;

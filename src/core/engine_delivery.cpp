@@ -1,0 +1,48 @@
+// What a delivery result means for the customer and the conversation. The dispatcher
+// reports it; the store writes the decision in the transaction that records the result.
+#include "engine_internal.h"
+
+namespace reviewbot::core::detail {
+
+namespace {
+
+// A sent request's platform message id, kept so the rating can edit that message later.
+// Only the customer's latest conversation is updated: a request is sent while its
+// conversation is the newest one (a newer one cannot start while it is open).
+Decision on_sent(const Ctx& ctx, const DeliveryReport& r) {
+  Decision out;
+  const auto& conv = ctx.state.conversation;
+  if (r.kind != MessageKind::kRequest || !r.message_id || !r.conversation_id || !conv ||
+      conv->id != *r.conversation_id || conv->request_message_id == r.message_id) {
+    return out;
+  }
+  Conversation updated = *conv;
+  updated.request_message_id = r.message_id;
+  out.conversation = updated;
+  out.outcome.status = Outcome::Status::kHandled;
+  return out;
+}
+
+// The chat is closed to the bot (it was blocked, or the chat is gone): nothing more is
+// sent there, its customer is unreachable until they write again, and an open
+// conversation closes as after a block.
+Decision on_unreachable(const Ctx& ctx, const DeliveryReport& r) {
+  Decision out;
+  if (r.chat_id == 0) return out;
+  out.cancel_chat = r.chat_id;
+  out.outcome.status = Outcome::Status::kHandled;
+  if (!ctx.state.customer) return out;  // e.g. the owner's chat
+  Customer c = *ctx.state.customer;
+  c.unreachable = true;
+  close_open_conversation(ctx, out);
+  keep_customer(ctx, c, out);
+  return out;
+}
+
+}  // namespace
+
+Decision on_delivery_report(const Ctx& ctx, const DeliveryReport& r) {
+  return r.result == DeliveryReport::Result::kSent ? on_sent(ctx, r) : on_unreachable(ctx, r);
+}
+
+}  // namespace reviewbot::core::detail

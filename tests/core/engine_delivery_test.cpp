@@ -1,0 +1,97 @@
+// Engine rules for delivery results (core::DeliveryReport): what a sent request or an
+// unreachable chat means for the customer, the conversation and the queue.
+#include "core/engine_fixture.h"
+
+using namespace reviewbot;
+using namespace reviewbot::core;
+using namespace reviewbot::testing;
+
+namespace {
+
+DeliveryReport sent(MessageKind kind, int64_t message_id,
+                    std::optional<int64_t> conversation = kConversationId) {
+  return {DeliveryReport::Result::kSent, kind, kChat, conversation, message_id};
+}
+
+DeliveryReport unreachable(ChatId chat = kChat) {
+  return {DeliveryReport::Result::kUnreachable, MessageKind::kRequest, chat, kConversationId, {}};
+}
+
+Conversation unsent_request(Time now) {
+  Conversation conv = awaiting_rating(now);
+  conv.request_message_id.reset();
+  return conv;
+}
+
+}  // namespace
+
+TEST_CASE("a sent request keeps its message id on the conversation", "[engine][delivery]") {
+  EngineFixture f;
+  const auto report = sent(MessageKind::kRequest, 900);
+  CHECK(f.lookup(report).chat_id == std::optional<ChatId>(kChat));
+  const auto d = f.decide(report, with(stored_customer(), unsent_request(f.now)));
+  CHECK(d.outcome.status == Outcome::Status::kHandled);
+  REQUIRE(d.conversation);
+  CHECK(d.conversation->id == kConversationId);
+  CHECK(d.conversation->request_message_id == std::optional<int64_t>(900));
+  CHECK(d.conversation->state == ConversationState::kAwaitingRating);
+  CHECK_FALSE(d.customer);
+  CHECK(d.messages.empty());
+  CHECK(d.cancellations.empty());
+  CHECK_FALSE(d.cancel_chat);
+}
+
+TEST_CASE("other sent messages change nothing", "[engine][delivery]") {
+  EngineFixture f;
+  const auto state = with(stored_customer(), unsent_request(f.now));
+  SECTION("a comment prompt") {
+    CHECK_FALSE(f.decide(sent(MessageKind::kCommentPrompt, 901), state).conversation);
+  }
+  SECTION("a request of another conversation") {
+    CHECK_FALSE(
+        f.decide(sent(MessageKind::kRequest, 902, kConversationId - 1), state).conversation);
+  }
+  SECTION("a request whose id is already kept") {
+    Conversation conv = unsent_request(f.now);
+    conv.request_message_id = 903;
+    const auto d = f.decide(sent(MessageKind::kRequest, 903), with(stored_customer(), conv));
+    CHECK_FALSE(d.conversation);
+    CHECK(d.outcome.status == Outcome::Status::kIgnored);
+  }
+  SECTION("a chat the store no longer knows") {
+    CHECK_FALSE(f.decide(sent(MessageKind::kRequest, 904), Snapshot{}).conversation);
+  }
+}
+
+TEST_CASE("an unreachable chat: customer unreachable, queue cancelled, conversation closed",
+          "[engine][delivery]") {
+  EngineFixture f;
+  const auto d = f.decide(unreachable(), with(stored_customer(), awaiting_rating(f.now)));
+  CHECK(d.outcome.status == Outcome::Status::kHandled);
+  REQUIRE(d.customer);
+  CHECK(d.customer->unreachable);
+  REQUIRE(d.conversation);
+  CHECK(d.conversation->state == ConversationState::kCancelled);
+  CHECK(d.messages.empty());
+  CHECK(d.cancel_chat == std::optional<ChatId>(kChat));
+
+  const auto state = after(with(stored_customer(), awaiting_rating(f.now)), d);
+  const auto next_sale = f.decide(sale("evt-9", kChat), state);
+  CHECK(next_sale.outcome.status == Outcome::Status::kSkipped);
+  CHECK(next_sale.outcome.reason == "unreachable");
+  SECTION("writing to the bot again makes them reachable") {
+    const auto back = f.decide(text_from(kChat, "hello"), state);
+    REQUIRE(back.customer);
+    CHECK_FALSE(back.customer->unreachable);
+  }
+}
+
+TEST_CASE("an unreachable chat without a customer (the owner's) only stops its queue",
+          "[engine][delivery]") {
+  EngineFixture f;
+  const auto d = f.decide(unreachable(kOwnerChat), Snapshot{});
+  CHECK_FALSE(d.customer);
+  CHECK_FALSE(d.conversation);
+  CHECK(d.cancellations.empty());
+  CHECK(d.cancel_chat == std::optional<ChatId>(kOwnerChat));
+}
