@@ -106,21 +106,16 @@ const std::array<Variable, 26> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
-     "database: sqlite://relative.db or sqlite:///abs/path.db", false,
+     "database: sqlite://relative.db, sqlite:///abs/path.db, or "
+     "postgres://user:password@host:5432/dbname (also postgresql://; Heroku's form; password "
+     "percent-encoded; ?key=value parameters go to libpq; TLS required except on loopback)",
+     false,
      [](Config& c, const std::string& v) -> Status {
-       const std::string form = " (use sqlite://relative.db or sqlite:///abs/path.db)";
-       if (starts_with(v, "postgres://") || starts_with(v, "postgresql://")) {
-         return Error{"the PostgreSQL backend is not available yet" + form};
-       }
-       const auto scheme_end = v.find("://");
-       if (scheme_end == std::string::npos) return Error{"not a database URL" + form};
-       // The URL may carry a password, so only its scheme is echoed.
-       if (v.compare(0, scheme_end, "sqlite") != 0) {
-         return Error{"unsupported scheme " + quoted(v.substr(0, scheme_end)) + form};
-       }
-       const std::string path = v.substr(scheme_end + 3);
-       if (path.empty() || path.back() == '/') return Error{"the URL names no file" + form};
+       // Its errors never echo the password.
+       auto target = parse_database_url(v);
+       if (!target) return target.error();
        c.database_url = v;
+       c.database = std::move(target).value();
        return core::ok_status();
      }},
     {"TELEGRAM_BOT_TOKEN", "", "bot token from @BotFather; required unless running the demo", false,

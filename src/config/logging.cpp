@@ -161,7 +161,7 @@ std::string config_summary(const Config& c) {
   return log_fields({
       {"msg", "configuration loaded"},
       {"port", c.port},
-      {"database_url", c.database_url},
+      {"database_url", c.database.redacted},
       {"telegram_api_url", c.telegram_api_url},
       {"updates_mode", c.updates_mode == Config::UpdatesMode::kPolling ? "polling" : "webhook"},
       {"public_url", c.public_url},

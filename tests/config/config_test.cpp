@@ -60,6 +60,9 @@ TEST_CASE("an empty environment gives the documented defaults", "[config]") {
   CHECK(c->port == 8080);
   CHECK(c->database_url == "sqlite://reviewbot.db");
   CHECK(c->sqlite_path() == "reviewbot.db");
+  CHECK(c->database.kind == config::DatabaseTarget::Kind::kSqlite);
+  CHECK(c->database.sqlite_path == "reviewbot.db");
+  CHECK(c->database.redacted == "sqlite://reviewbot.db");
   CHECK(c->telegram_bot_token.empty());
   CHECK(c->telegram_api_url == "https://api.telegram.org");
   CHECK(c->telegram_webhook_secret.empty());
@@ -119,6 +122,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   REQUIRE(c);
   CHECK(c->port == 9000);
   CHECK(c->sqlite_path() == "/var/lib/reviewbot/data.db");
+  CHECK(c->database.sqlite_path == "/var/lib/reviewbot/data.db");
   CHECK(c->telegram_bot_token == "123456:ABC-def");
   CHECK(c->telegram_api_url == "http://127.0.0.1:8081");
   CHECK(c->telegram_webhook_secret == "s3cret_-X");
@@ -228,14 +232,26 @@ TEST_CASE("a bad duration reads as a sentence about the variable", "[config]") {
         "3d)");
 }
 
-TEST_CASE("a postgres URL says the backend is not available yet, without the password",
-          "[config]") {
+TEST_CASE("a postgres URL is parsed into libpq parameters", "[config]") {
   Setup s;
   s.env = {{"DATABASE_URL", "postgres://user:hunter2@db.example.com:5432/reviews"}};
   auto c = s.load();
+  REQUIRE(c);
+  CHECK(c->database_url == "postgres://user:hunter2@db.example.com:5432/reviews");
+  CHECK(c->database.kind == config::DatabaseTarget::Kind::kPostgres);
+  CHECK(c->database.host == "db.example.com");
+  CHECK(c->database.dbname == "reviews");
+  CHECK(c->database.redacted == "postgres://user:***@db.example.com:5432/reviews");
+  CHECK(c->sqlite_path().empty());
+}
+
+TEST_CASE("a bad postgres URL is an error naming the variable, without the password", "[config]") {
+  Setup s;
+  s.env = {{"DATABASE_URL", "postgres://user:hunter2@db.example.com:54x/reviews"}};
+  auto c = s.load();
   REQUIRE_FALSE(c);
   CHECK_THAT(c.error().message, Catch::StartsWith("DATABASE_URL: "));
-  CHECK_THAT(c.error().message, Catch::Contains("PostgreSQL backend is not available yet"));
+  CHECK_THAT(c.error().message, Catch::Contains("not a port number"));
   CHECK_THAT(c.error().message, !Catch::Contains("hunter2"));
 }
 
@@ -266,6 +282,7 @@ TEST_CASE("flags override the environment", "[config][flags]") {
     REQUIRE(c);
     CHECK(c->port == 9000);
     CHECK(c->sqlite_path() == "/tmp/flag.db");
+    CHECK(c->database.sqlite_path == "/tmp/flag.db");
     CHECK(c->log_level == "warn");
   }
   SECTION("as --flag=value") {

@@ -124,3 +124,12 @@ TEST_CASE("the configuration summary shows that secrets are set, never their val
   CHECK(j["conversation_ttl_s"] == 7 * 24 * 3600);
   CHECK(j["reminder_after_s"] == 24 * 3600);
 }
+
+TEST_CASE("the configuration summary shows the database URL without its password", "[logging]") {
+  config::Config c;
+  c.database_url = "postgres://u:PG-PASSWORD@db.example.com/d";
+  c.database = config::parse_database_url(c.database_url).value();
+  const std::string line = format_line("json", config::config_summary(c));
+  CHECK_THAT(line, !Catch::Contains("PG-PASSWORD"));
+  CHECK(nlohmann::json::parse(line)["database_url"] == "postgres://u:***@db.example.com/d");
+}

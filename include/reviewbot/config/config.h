@@ -9,14 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "reviewbot/config/database_url.h"
 #include "reviewbot/core/policy.h"
 #include "reviewbot/core/result.h"
 
 namespace reviewbot::config {
 
 struct Config {
-  int port = 8080;                                            // PORT (0 = any free port)
-  std::string database_url = "sqlite://reviewbot.db";         // DATABASE_URL
+  int port = 8080;                                     // PORT (0 = any free port)
+  std::string database_url = "sqlite://reviewbot.db";  // DATABASE_URL, as given
+  // DATABASE_URL parsed (see parse_database_url); log database.redacted, never the URL.
+  DatabaseTarget database = {.sqlite_path = "reviewbot.db", .redacted = "sqlite://reviewbot.db"};
   std::string telegram_bot_token;                             // TELEGRAM_BOT_TOKEN
   std::string telegram_api_url = "https://api.telegram.org";  // TELEGRAM_API_URL
   core::Duration telegram_api_timeout{15000};                 // TELEGRAM_API_TIMEOUT
@@ -38,8 +41,8 @@ struct Config {
   std::string log_format = "json";          // LOG_FORMAT: json | text
   std::string log_level = "info";           // LOG_LEVEL: trace..critical, off
 
-  // Derived from database_url.
-  std::string sqlite_path() const;  // "" when not a sqlite:// URL
+  // Derived from database_url; "" when not a sqlite:// URL.
+  std::string sqlite_path() const;
 };
 
 // Reads `getenv` for every variable, then applies flags from argv ("--port 9000",

@@ -1,5 +1,6 @@
 // Errors as values between modules: Result<T> holds either a T or an Error with a
-// human-readable message. Thread-compatible value type.
+// human-readable message. A module whose callers branch on the kind of failure uses its own
+// error type with a code, Result<T, ThatError>. Thread-compatible value type.
 #pragma once
 
 #include <string>
@@ -12,11 +13,11 @@ struct Error {
   std::string message;
 };
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -30,10 +31,10 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
 
   // Require !ok().
-  const Error& error() const { return std::get<1>(v_); }
+  const E& error() const { return std::get<1>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // For operations that return nothing on success.
