@@ -79,7 +79,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   } catch (const std::exception& e) {
     return core::Error{"cannot open database " + path + ": " + e.what()};
   }
-  if (auto migrated = migrate(writer->db(), embedded_migrations(), clock.now()); !migrated) {
+  if (auto migrated = migrate(writer->db(), sqlite_migrations(), clock.now()); !migrated) {
     return core::Error{path + ": " + migrated.error().message};
   }
   if (!in_memory) {

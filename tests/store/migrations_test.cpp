@@ -6,7 +6,7 @@ using namespace reviewbot;
 using namespace reviewbot::testing;
 
 TEST_CASE("embedded migrations start at 1 and are strictly increasing", "[store][migrations]") {
-  auto migrations = store::embedded_migrations();
+  auto migrations = store::sqlite_migrations();
   REQUIRE_FALSE(migrations.empty());
   CHECK(migrations.front().version == 1);
   CHECK(migrations.front().name == "001_init.sql");
@@ -18,8 +18,8 @@ TEST_CASE("embedded migrations start at 1 and are strictly increasing", "[store]
 TEST_CASE("migrations apply once and are recorded", "[store][migrations]") {
   TempDb db;
   FakeClock clock(at(0));
-  const int newest = store::embedded_migrations().back().version;
-  const auto count = static_cast<int64_t>(store::embedded_migrations().size());
+  const int newest = store::sqlite_migrations().back().version;
+  const auto count = static_cast<int64_t>(store::sqlite_migrations().size());
 
   open_store(db.path(), &clock);
   CHECK(query_int(db.path(), "SELECT COUNT(*) FROM schema_migrations") == count);
@@ -48,7 +48,7 @@ TEST_CASE("a database with a newer schema version is refused", "[store][migratio
   auto reopened = store::SqliteStore::open(db.path());
   REQUIRE_FALSE(reopened.ok());
   const std::string expected = "database schema version 999 is newer than this binary (" +
-                               std::to_string(store::embedded_migrations().back().version) +
+                               std::to_string(store::sqlite_migrations().back().version) +
                                "); upgrade reviewbot";
   CHECK_THAT(reopened.error().message, Catch::Contains(expected));
 }

@@ -1,4 +1,4 @@
-// Schema migrations: the numbered SQL files in migrations/ are embedded into the binary at
+// Schema migrations: the numbered SQL files in migrations/<backend>/ are embedded into the binary at
 // build time (see the top-level CMakeLists.txt) and applied at startup, each in its own
 // transaction, and recorded in schema_migrations. Functions here take the caller's
 // connection and are as thread-safe as that connection's use.
@@ -20,8 +20,10 @@ struct Migration {
   std::string_view sql;   // one or more statements
 };
 
-// The migrations built into this binary, sorted by version (generated source).
-std::span<const Migration> embedded_migrations();
+// The migrations built into this binary from migrations/sqlite and migrations/postgres,
+// each sorted by version; both have the same versions (generated source).
+std::span<const Migration> sqlite_migrations();
+std::span<const Migration> postgres_migrations();
 
 // Highest applied version, 0 for an empty database. Errors if the database cannot be read.
 core::Result<int> schema_version(SQLite::Database& db);

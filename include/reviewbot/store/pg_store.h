@@ -1,0 +1,103 @@
+// PgStore is the PostgreSQL implementation of Store, for production and for several
+// instances sharing one database. It works for one business (its rows carry business_id),
+// owns a pool of connections (one per concurrent call, up to pool_size; a call waits for a
+// free one), and reconnects a broken connection on its next use. Inputs run as
+// SERIALIZABLE transactions retried on serialization failures, deadlocks and unique-key
+// races, so two instances applying the same input commit it once. Thread-safe; libpq
+// errors never leave it as exceptions, and no message holds the password.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reviewbot/core/clock.h"
+#include "reviewbot/core/result.h"
+#include "reviewbot/store/pg_connection.h"
+#include "reviewbot/store/store.h"
+
+namespace reviewbot::store {
+
+struct PgOptions {
+  pg::ConnectParams params;  // libpq keywords (config::DatabaseTarget::libpq_params)
+  std::string description;   // safe to log: the URL without its password
+  std::string business_id = "default";
+  int pool_size = 8;  // DATABASE_POOL_SIZE
+  // How long a call waits for a free connection, or for a broken one to reconnect,
+  // before it reports the database unavailable.
+  core::Duration acquire_timeout{5000};
+  int max_attempts = 8;  // per transaction, counting retries after conflicts
+  // Stamps bookkeeping columns (created_at, received_at, ...); nullptr: the system clock.
+  const core::Clock* clock = nullptr;
+};
+
+class PgStore final : public Store {
+ public:
+  // Connects once, applies the embedded PostgreSQL migrations under an advisory lock (so
+  // instances starting together take turns) and refuses a schema newer than this binary.
+  // Errors name the cause without the password.
+  static core::Result<std::unique_ptr<PgStore>> open(PgOptions options);
+
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
+                        const DecideFn& decide) override;
+
+  // Claims with FOR UPDATE SKIP LOCKED, a chat's head row only (as SqliteStore).
+  core::Result<std::vector<OutboxRow>> claim_due(const Lease& lease, core::Time now,
+                                                 int limit) override;
+  core::Result<int> renew_claims(const Lease& lease) override;
+  core::Status complete(const std::string& owner, int64_t outbox_id,
+                        const DeliveryOutcome& outcome, core::Time now,
+                        const FollowUp* follow_up = nullptr) override;
+  core::Status mark_sending(const std::string& owner, int64_t outbox_id, core::Time now) override;
+  core::Result<std::vector<OutboxRow>> release_claims(const Lease& lease, core::Time now) override;
+  core::Result<std::vector<OutboxRow>> take_over_expired(const Lease& lease,
+                                                         core::Time now) override;
+  core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time now) override;
+  std::optional<core::Time> next_due() override;
+
+  core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
+  core::Result<core::Stats> stats() override;
+  core::Result<OutboxStats> outbox_stats(core::Time now) override;
+  core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;
+  bool ping() override;
+
+  const std::string& business_id() const { return options_.business_id; }
+
+  // A pooled connection on loan; returned to the pool when the loan ends.
+  class Loan;
+
+ private:
+  explicit PgStore(PgOptions options);
+
+  core::Time now() const { return clock_->now(); }
+  // A connection from the pool (connecting or reconnecting one if needed), or an error
+  // after acquire_timeout.
+  pg::Result<std::unique_ptr<pg::Connection>> acquire();
+  void give_back(std::unique_ptr<pg::Connection> connection);
+  // Runs `body` in one transaction at `isolation` ("SERIALIZABLE", "READ COMMITTED"),
+  // retrying the whole transaction on serialization failures, deadlocks and unique-key
+  // races; `body` throws pg_detail::Failure. Returns the error of the last attempt.
+  template <class Body>
+  pg::Status transaction(const char* isolation, Body&& body);
+  // release_claims (own_too) and take_over_expired.
+  core::Result<std::vector<OutboxRow>> settle_claims(const Lease& lease, core::Time now,
+                                                     bool own_too);
+
+  PgOptions options_;
+  core::SystemClock system_clock_;
+  const core::Clock* clock_;  // options.clock or &system_clock_
+
+  std::mutex pool_mu_;  // guards idle_ and open_
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<pg::Connection>> idle_;
+  int open_ = 0;  // connections lent out or idle
+};
+
+}  // namespace reviewbot::store

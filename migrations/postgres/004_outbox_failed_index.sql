@@ -1,0 +1,2 @@
+-- Failed outbox rows, counted for /metrics without scanning the whole outbox.
+CREATE INDEX outbox_failed ON outbox (business_id, id) WHERE status = 'failed';
