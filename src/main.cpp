@@ -29,6 +29,7 @@
 #include "reviewbot/platform/telegram/update_poller.h"
 #include "reviewbot/platform/webhook_setup.h"
 #include "reviewbot/store/intake.h"
+#include "reviewbot/store/pg_store.h"
 #include "reviewbot/store/sqlite_store.h"
 
 namespace {
@@ -64,6 +65,24 @@ std::optional<std::string> bot_username(platform::PlatformClient& client, bool& 
     std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
   }
   return std::nullopt;
+}
+
+// SQLite for one process (a laptop, the demo), PostgreSQL for production and several
+// instances; both apply their migrations before this returns.
+core::Result<std::unique_ptr<store::Store>> open_store(const config::Config& cfg) {
+  if (cfg.database.kind == config::DatabaseTarget::Kind::kSqlite) {
+    auto opened = store::SqliteStore::open(cfg.database.sqlite_path);
+    if (!opened) return opened.error();
+    return std::unique_ptr<store::Store>(std::move(opened).value());
+  }
+  store::PgOptions options;
+  options.params = cfg.database.libpq_params;
+  options.description = cfg.database.redacted;
+  options.business_id = cfg.business_id;
+  options.pool_size = cfg.database_pool_size;
+  auto opened = store::PgStore::open(std::move(options));
+  if (!opened) return opened.error();
+  return std::unique_ptr<store::Store>(std::move(opened).value());
 }
 
 // A name for this instance's outbox claims when neither INSTANCE_ID nor DYNO is set:
@@ -150,7 +169,6 @@ int main(int argc, char** argv) {
         "TELEGRAM_BOT_TOKEN is required (the token from @BotFather; for a demo without "
         "Telegram, run scripts/run, which starts mock_platform)");
   }
-  if (cfg.sqlite_path().empty()) return fail("DATABASE_URL: only sqlite:// is supported");
 
   // Many pool threads each get a malloc arena; a high trim threshold stops glibc from
   // returning memory to the OS (madvise) several times per request.
@@ -161,9 +179,9 @@ int main(int argc, char** argv) {
   auto templates = config::load_templates(cfg.templates_dir);
   if (!templates.ok()) return fail("TEMPLATES_DIR: " + templates.error().message);
 
-  auto opened = store::SqliteStore::open(cfg.sqlite_path());
+  auto opened = open_store(cfg);
   if (!opened.ok()) return fail("DATABASE_URL: " + opened.error().message);
-  std::unique_ptr<store::SqliteStore> db = std::move(opened).value();
+  std::unique_ptr<store::Store> db = std::move(opened).value();
 
   if (auto init = platform::telegram::BotApiClient::global_init(); !init.ok()) {
     return fail(init.error().message);

@@ -102,7 +102,7 @@ Status set_duration(core::Duration& out, const std::string& value) {
   return core::ok_status();
 }
 
-const std::array<Variable, 26> kVariables = {{
+const std::array<Variable, 28> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
@@ -248,6 +248,28 @@ const std::array<Variable, 26> kVariables = {{
      "setWebhook max_connections: parallel webhook deliveries Telegram may open", false,
      [](Config& c, const std::string& v) {
        return set_int(c.webhook_max_connections, v, 1, 100, "a connection count");
+     }},
+    {"DATABASE_POOL_SIZE", "8",
+     "PostgreSQL connections per instance (each concurrent webhook, event or delivery step "
+     "holds one while it commits)",
+     false,
+     [](Config& c, const std::string& v) {
+       return set_int(c.database_pool_size, v, 1, 100, "a connection count");
+     }},
+    {"BUSINESS_ID", "default",
+     "the business (bot) this instance serves; PostgreSQL rows are keyed by it, so one "
+     "database can hold several",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       const bool valid =
+           v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char ch) {
+             return std::isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+           });
+       if (!valid) {
+         return Error{quoted(v) + " is not a business id (use up to 64 of A-Z a-z 0-9 . _ -)"};
+       }
+       c.business_id = v;
+       return core::ok_status();
      }},
     {"INSTANCE_ID", "",
      "this instance's name among those sharing one database (outbox claims); default: $DYNO "

@@ -181,6 +181,8 @@ std::string config_summary(const Config& c) {
       {"chat_send_interval_ms", c.chat_send_interval.count()},
       {"webhook_max_connections", c.webhook_max_connections},
       {"instance_id", c.instance_id},
+      {"business_id", c.business_id},
+      {"database_pool_size", c.database_pool_size},
       {"log_level", c.log_level},
   });
 }

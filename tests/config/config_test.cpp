@@ -48,6 +48,8 @@ const std::vector<std::string> kVariables = {"PORT",
                                              "SEND_RATE",
                                              "CHAT_SEND_INTERVAL",
                                              "WEBHOOK_MAX_CONNECTIONS",
+                                             "DATABASE_POOL_SIZE",
+                                             "BUSINESS_ID",
                                              "INSTANCE_ID",
                                              "LOG_FORMAT",
                                              "LOG_LEVEL"};
@@ -116,6 +118,8 @@ TEST_CASE("every variable is read from the environment", "[config]") {
            {"CHAT_SEND_INTERVAL", "0"},
            {"WEBHOOK_MAX_CONNECTIONS", "100"},
            {"INSTANCE_ID", "shop-eu.2"},
+           {"DATABASE_POOL_SIZE", "3"},
+           {"BUSINESS_ID", "cafe-berlin"},
            {"LOG_FORMAT", "text"},
            {"LOG_LEVEL", "debug"}};
   auto c = s.load();
@@ -143,6 +147,8 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   CHECK(c->chat_send_interval == core::Duration{0});
   CHECK(c->webhook_max_connections == 100);
   CHECK(c->instance_id == "shop-eu.2");
+  CHECK(c->database_pool_size == 3);
+  CHECK(c->business_id == "cafe-berlin");
   REQUIRE(c->policy.quiet_hours);
   CHECK(c->policy.quiet_hours->start_minute == 22 * 60 + 30);
   CHECK(c->policy.time_zone.name() == "Europe/Berlin");
@@ -197,6 +203,8 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       {"TIMEZONE", "Europe/Atlantis", "IANA name such as Europe/Berlin"},
       {"LOG_FORMAT", "xml", "use json or text"},
       {"INSTANCE_ID", "web 1", "A-Z a-z 0-9 . _ : -"},
+      {"DATABASE_POOL_SIZE", "0", "1-100"},
+      {"BUSINESS_ID", "a/b", "A-Z a-z 0-9 . _ -"},
       {"LOG_LEVEL", "verbose", "trace, debug, info, warn, error, critical or off"},
       {"TELEGRAM_WEBHOOK_SECRET", "has space", "A-Z, a-z, 0-9, _ and -"},
       {"ADMIN_TOKEN", "token\n", "line breaks"},

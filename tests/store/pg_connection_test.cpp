@@ -10,37 +10,14 @@
 #include <thread>
 
 #include "reviewbot/config/database_url.h"
+#include "store/pg_test_server.h"
 
 using namespace reviewbot;
+using reviewbot::testing::test_server;
 using store::pg::Connection;
 using store::pg::ErrorCode;
 
 namespace {
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && (std::string(ci) == "true" || std::string(ci) == "1");
-}
-
-// The server of REVIEWBOT_TEST_POSTGRES_URL (scripts/test starts one with
-// scripts/pg_cluster). Without it the test fails in CI and is recorded as skipped
-// elsewhere: the caller returns on nullopt.
-std::optional<config::DatabaseTarget> test_server() {
-  const char* url = std::getenv("REVIEWBOT_TEST_POSTGRES_URL");
-  if (url == nullptr || *url == '\0') {
-    if (in_ci()) {
-      FAIL(
-          "REVIEWBOT_TEST_POSTGRES_URL is not set; CI must run the PostgreSQL tests (scripts/test "
-          "starts a server with scripts/pg_cluster)");
-    }
-    SUCCEED("skipped: REVIEWBOT_TEST_POSTGRES_URL not set");
-    return std::nullopt;
-  }
-  auto target = config::parse_database_url(url);
-  if (!target) FAIL("REVIEWBOT_TEST_POSTGRES_URL: " << target.error().message);
-  REQUIRE(target->kind == config::DatabaseTarget::Kind::kPostgres);
-  return target.value();
-}
 
 std::string password_of(const config::DatabaseTarget& server) {
   for (const auto& [key, value] : server.libpq_params) {

@@ -38,6 +38,8 @@ struct Config {
   core::Duration chat_send_interval{1000};  // CHAT_SEND_INTERVAL: between two to a chat
   int webhook_max_connections = 40;         // WEBHOOK_MAX_CONNECTIONS (1-100)
   std::string instance_id;                  // INSTANCE_ID, else DYNO; empty: main picks one
+  int database_pool_size = 8;               // DATABASE_POOL_SIZE (PostgreSQL)
+  std::string business_id = "default";     // BUSINESS_ID
   std::string log_format = "json";          // LOG_FORMAT: json | text
   std::string log_level = "info";           // LOG_LEVEL: trace..critical, off
 

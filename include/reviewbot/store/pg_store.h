@@ -8,6 +8,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,9 +71,6 @@ class PgStore final : public Store {
 
   const std::string& business_id() const { return options_.business_id; }
 
-  // A pooled connection on loan; returned to the pool when the loan ends.
-  class Loan;
-
  private:
   explicit PgStore(PgOptions options);
 
@@ -84,8 +82,8 @@ class PgStore final : public Store {
   // Runs `body` in one transaction at `isolation` ("SERIALIZABLE", "READ COMMITTED"),
   // retrying the whole transaction on serialization failures, deadlocks and unique-key
   // races; `body` throws pg_detail::Failure. Returns the error of the last attempt.
-  template <class Body>
-  pg::Status transaction(const char* isolation, Body&& body);
+  pg::Status transaction(const char* isolation,
+                         const std::function<void(pg::Connection&)>& body);
   // release_claims (own_too) and take_over_expired.
   core::Result<std::vector<OutboxRow>> settle_claims(const Lease& lease, core::Time now,
                                                      bool own_too);
