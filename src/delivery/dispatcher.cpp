@@ -10,6 +10,10 @@ namespace reviewbot::delivery {
 
 using Kind = platform::SendResult::Kind;
 
+namespace {
+constexpr const char* kSenderLease = "sender";
+}  // namespace
+
 Dispatcher::Dispatcher(store::OutboxStore& store, const core::Clock& clock,
                        std::unique_ptr<platform::PlatformClient> client,
                        DispatcherSettings settings, UnitRandom random, FollowUpFn follow_up)
@@ -45,6 +49,19 @@ void Dispatcher::renew_leases() {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
     lock.unlock();
+    if (leading_until_ms_.load() != 0) {
+      const store::Lease held = lease();
+      auto led = store_.hold_lease(kSenderLease, held, clock_.now());
+      if (led && *led) {
+        leading_until_ms_ = core::to_millis(held.until);
+      } else if (led) {
+        leading_until_ms_ = 0;
+        spdlog::warn("delivery {} lost the sender lease to another instance",
+                     settings_.instance_id);
+      } else {  // keep sending until the lease ends; another instance waits that long
+        spdlog::warn("delivery could not renew the sender lease: {}", led.error().message);
+      }
+    }
     if (auto renewed = store_.renew_claims(lease()); !renewed) {
       spdlog::warn("delivery could not renew the claims of {}: {}", settings_.instance_id,
                    renewed.error().message);
@@ -69,6 +86,34 @@ void Dispatcher::stop() {
   lock.unlock();
   if (thread_.joinable()) thread_.join();
   if (renewer_.joinable()) renewer_.join();
+  if (leading_until_ms_.exchange(0) != 0) {
+    // Another instance may send at once instead of after the lease.
+    if (auto released = store_.release_lease(kSenderLease, settings_.instance_id); !released) {
+      spdlog::warn("delivery could not hand the sender lease over: {}", released.error().message);
+    }
+  }
+}
+
+bool Dispatcher::sending_instance(core::Time now) const {
+  return leading_until_ms_.load() > core::to_millis(now);
+}
+
+void Dispatcher::try_to_lead(core::Time now) {
+  if (now < next_lead_try_) return;
+  next_lead_try_ = now + std::max(settings_.claim_lease / 4, core::Duration{1});
+  const store::Lease held = lease();
+  auto led = store_.hold_lease(kSenderLease, held, now);
+  if (!led) {
+    spdlog::warn("delivery could not take the sender lease: {}", led.error().message);
+    return;
+  }
+  if (!*led) return;  // another instance sends
+  // The previous sender's last second still counts toward the rate limits.
+  if (auto recent = store_.sent_since(now - std::chrono::seconds(1))) {
+    for (const auto& sent : *recent) limiter_.record(sent.chat_id, std::min(sent.sent_at, now));
+  }
+  leading_until_ms_ = core::to_millis(held.until);
+  spdlog::info("delivery {} is now the sender of this bot's outbox", settings_.instance_id);
 }
 
 void Dispatcher::notify() {
@@ -194,11 +239,6 @@ bool Dispatcher::move_chat(const store::OutboxRow& row, core::ChatId new_chat) {
 }
 
 core::Status Dispatcher::recover() {
-  // The last second's sends of the previous process still count toward the rate limits.
-  const core::Time start = clock_.now();
-  auto recent = store_.sent_since(start - std::chrono::seconds(1));
-  if (!recent) return recent.error();
-  for (const auto& sent : *recent) limiter_.record(sent.chat_id, std::min(sent.sent_at, start));
   auto in_flight = store_.release_claims(lease(), clock_.now());
   if (!in_flight) return in_flight.error();
   settle_in_doubt(*in_flight, InDoubtCause::kRestart);
@@ -257,6 +297,8 @@ void Dispatcher::defer(const store::OutboxRow& row, core::Time until, const char
 
 int Dispatcher::run_once() {
   const core::Time now = clock_.now();
+  if (!sending_instance(now)) try_to_lead(now);
+  if (!sending_instance(now)) return 0;    // another instance sends
   if (blocked_until(now) > now) return 0;  // rows wait in the outbox
   int limit = std::min(settings_.batch_size, limiter_.available(now));
   if (breaker_.state(now) == CircuitBreaker::State::kHalfOpen) limit = std::min(limit, 1);
@@ -271,6 +313,10 @@ int Dispatcher::run_once() {
     const core::Time t = clock_.now();
     if (handled > 0 && stopping()) {
       defer(row, t, "stopping");
+      continue;
+    }
+    if (!sending_instance(t)) {
+      defer(row, t, "no longer the sender");
       continue;
     }
     if (const core::Time until = blocked_until(t); until > t) {
@@ -300,7 +346,7 @@ void Dispatcher::run() {
   while (!stopping()) {
     int handled = -1;
     try {
-      if (const core::Time now = clock_.now(); now >= next_takeover_) {
+      if (const core::Time now = clock_.now(); sending_instance(now) && now >= next_takeover_) {
         next_takeover_ = now + settings_.takeover_every;
         if (auto settled = settle_expired(); !settled) {
           spdlog::warn("delivery could not settle expired claims: {}", settled.error().message);
@@ -313,7 +359,7 @@ void Dispatcher::run() {
     if (handled > 0) continue;  // more may be due (a chat's next row, a full batch)
 
     core::Duration wait = settings_.idle_wait;
-    if (handled == 0) {
+    if (handled == 0 && sending_instance(clock_.now())) {
       if (const auto next = store_.next_due()) {
         const core::Time now = clock_.now();
         const core::Time at = std::max({*next, blocked_until(now), limiter_.bot_allowed_at(now)});

@@ -48,9 +48,8 @@ core::Snapshot load_snapshot(pg::Connection& c, const std::string& business,
 
 // Writes `decision` (made on `snapshot`), stamping bookkeeping columns with `now`;
 // messages for a migrated chat go to its new chat. As sqlite_detail::apply_decision.
-void apply_decision(pg::Connection& c, const std::string& business,
-                    const core::Decision& decision, const core::Snapshot& snapshot,
-                    core::Time now);
+void apply_decision(pg::Connection& c, const std::string& business, const core::Decision& decision,
+                    const core::Snapshot& snapshot, core::Time now);
 
 // OutboxStore::migrate_chat's writes. Throws Failure (code kOther) when old and new would
 // be the same chat.
@@ -58,8 +57,7 @@ void migrate_chat(pg::Connection& c, const std::string& business, core::ChatId o
                   core::ChatId new_chat, core::Time now);
 
 // The owner's reads (as SqliteStore's).
-ReviewPage list_reviews(pg::Connection& c, const std::string& business,
-                        const ReviewFilter& filter);
+ReviewPage list_reviews(pg::Connection& c, const std::string& business, const ReviewFilter& filter);
 core::Stats stats(pg::Connection& c, const std::string& business);
 OutboxStats outbox_stats(pg::Connection& c, const std::string& business, core::Time now);
 

@@ -12,7 +12,8 @@ namespace {
 
 // Claims of one business are taken one transaction at a time, so two instances never
 // claim two rows of one chat; everything else about a row is guarded by its row lock.
-constexpr const char* kClaimLock = "SELECT pg_advisory_xact_lock(7246185093170012, hashtext($1))";
+constexpr const char* kClaimLock =
+    "SELECT pg_advisory_xact_lock(hashtextextended('reviewbot.claims.' || $1, 0))";
 
 // True for a pending row `o` that heads its chat: no row of the chat is claimed and none
 // pending comes before it in (due_at, id) order. Callback answers (chat 0) always qualify.
@@ -84,6 +85,32 @@ core::Result<std::vector<OutboxRow>> PgStore::claim_due(const Lease& lease, core
   return rows;
 }
 
+core::Result<bool> PgStore::hold_lease(const std::string& name, const Lease& lease,
+                                       core::Time now) {
+  bool held = false;
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    held = run(c,
+               "INSERT INTO leases (business_id, name, holder, until) VALUES ($1, $2, $3, $4) "
+               "ON CONFLICT (business_id, name) DO UPDATE SET holder = excluded.holder, "
+               "until = excluded.until WHERE leases.holder = excluded.holder OR "
+               "leases.until < $5",
+               {options_.business_id, name, lease.owner, core::to_millis(lease.until),
+                core::to_millis(now)})
+               .affected_rows() == 1;
+  });
+  if (!status) return failed("holding the " + name + " lease failed", status.error());
+  return held;
+}
+
+core::Status PgStore::release_lease(const std::string& name, const std::string& owner) {
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    run(c, "DELETE FROM leases WHERE business_id = $1 AND name = $2 AND holder = $3",
+        {options_.business_id, name, owner});
+  });
+  if (!status) return failed("releasing the " + name + " lease failed", status.error());
+  return core::ok_status();
+}
+
 core::Result<int> PgStore::renew_claims(const Lease& lease) {
   int held = 0;
   const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
@@ -103,8 +130,9 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
   std::optional<core::Error> refused;
   const auto body = [&](pg::Connection& c) {
     refused.reset();
-    const auto row = run(c, "SELECT claimed_by FROM outbox WHERE business_id = $1 AND id = $2 "
-                            "FOR UPDATE",
+    const auto row = run(c,
+                         "SELECT claimed_by FROM outbox WHERE business_id = $1 AND id = $2 "
+                         "FOR UPDATE",
                          {options_.business_id, outbox_id});
     if (row.rows() == 0) {
       refused = core::Error{"outbox row " + std::to_string(outbox_id) + " not found"};
@@ -112,9 +140,10 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
     }
     const std::optional<std::string> claimed_by = row.value(0, 0);
     if (claimed_by != owner && outcome.status != DeliveryOutcome::Status::kSent) {
-      refused = core::Error{"outbox row " + std::to_string(outbox_id) + " is " +
-                            (claimed_by ? "claimed by " + *claimed_by : std::string("not claimed")) +
-                            ", not by " + owner};
+      refused =
+          core::Error{"outbox row " + std::to_string(outbox_id) + " is " +
+                      (claimed_by ? "claimed by " + *claimed_by : std::string("not claimed")) +
+                      ", not by " + owner};
       return;
     }
     constexpr const char* kRelease = "claimed_by = NULL, lease_until = NULL, sending_since = NULL";
@@ -132,7 +161,8 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
             {outbox_id, core::to_millis(outcome.retry_at), outcome.reason});
         break;
       case DeliveryOutcome::Status::kDeferred:
-        run(c, std::string("UPDATE outbox SET ") + kRelease + ", next_attempt_at = $2 WHERE id = $1",
+        run(c,
+            std::string("UPDATE outbox SET ") + kRelease + ", next_attempt_at = $2 WHERE id = $1",
             {outbox_id, core::to_millis(outcome.retry_at)});
         break;
       case DeliveryOutcome::Status::kFailed:
@@ -154,8 +184,7 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
   // A follow-up reads and writes what inputs do: it runs at their isolation level.
   const auto status = transaction(follow_up ? "SERIALIZABLE" : "READ COMMITTED", body);
   if (!status) {
-    return failed("completing outbox row " + std::to_string(outbox_id) + " failed",
-                  status.error());
+    return failed("completing outbox row " + std::to_string(outbox_id) + " failed", status.error());
   }
   if (refused) return *refused;
   return core::ok_status();

@@ -222,7 +222,8 @@ core::Status PgStore::migrate_chat(core::ChatId old_chat, core::ChatId new_chat,
   const auto status = transaction("SERIALIZABLE", [&](pg::Connection& c) {
     pg_detail::migrate_chat(c, options_.business_id, old_chat, new_chat, now);
   });
-  if (!status) return as_core("moving chat " + std::to_string(old_chat) + " failed", status.error());
+  if (!status)
+    return as_core("moving chat " + std::to_string(old_chat) + " failed", status.error());
   return core::ok_status();
 }
 
@@ -237,7 +238,8 @@ core::Result<ReviewPage> PgStore::list_reviews(const ReviewFilter& filter) {
 
 core::Result<core::Stats> PgStore::stats() {
   core::Stats stats;
-  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+  // One snapshot for both counts, so they agree with each other.
+  const auto status = transaction("REPEATABLE READ", [&](pg::Connection& c) {
     stats = pg_detail::stats(c, options_.business_id);
   });
   if (!status) return as_core("reading stats failed", status.error());

@@ -15,6 +15,7 @@
 #include "reviewbot/core/engine.h"
 #include "reviewbot/core/events.h"
 #include "reviewbot/core/types.h"
+#include "row_codec.h"
 
 namespace reviewbot::store::sqlite_detail {
 
@@ -57,19 +58,15 @@ void bind_opt(SQLite::Statement& s, int index, const std::optional<core::Time>& 
 std::optional<int64_t> column_opt_int64(SQLite::Statement& s, int index);
 std::optional<std::string> column_opt_text(SQLite::Statement& s, int index);
 
-// Stored names of triggers ("transaction.completed", "thank_you").
-core::Trigger trigger_from_string(const std::string& s);  // throws on an unknown name
+using codec::conversation_columns;
+using codec::customer_columns;
+using codec::event_from_json;
+using codec::event_to_json;
+using codec::trigger_from_string;
 
-// SELECT lists matching read_customer / read_conversation (columns from 0), qualified
-// with the given table alias ("" for none).
-std::string customer_columns(const std::string& alias);
-std::string conversation_columns(const std::string& alias);
+// Rows of codec::customer_columns / codec::conversation_columns.
 core::Customer read_customer(SQLite::Statement& s);
 core::Conversation read_conversation(SQLite::Statement& s);
-
-// pending_events payloads.
-std::string event_to_json(const core::TransactionEvent& event);
-core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed
 
 // The chat `chat` was migrated to (chat_migrations), if any.
 std::optional<core::ChatId> migrated_chat(Connection& c, core::ChatId chat);

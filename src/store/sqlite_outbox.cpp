@@ -86,6 +86,37 @@ core::Result<std::vector<OutboxRow>> SqliteStore::claim_due(const Lease& lease, 
   }
 }
 
+core::Result<bool> SqliteStore::hold_lease(const std::string& name, const Lease& lease,
+                                           core::Time now) {
+  auto [c, lock] = writer();
+  try {
+    Stmt s = c.stmt(
+        "INSERT INTO leases (name, holder, until) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO "
+        "UPDATE SET holder = excluded.holder, until = excluded.until "
+        "WHERE leases.holder = excluded.holder OR leases.until < ?4");
+    s->bind(1, name);
+    s->bind(2, lease.owner);
+    sqlite_detail::bind_time(*s, 3, lease.until);
+    sqlite_detail::bind_time(*s, 4, now);
+    return s->exec() == 1;
+  } catch (const std::exception& e) {
+    return core::Error{"holding the " + name + " lease failed: " + e.what()};
+  }
+}
+
+core::Status SqliteStore::release_lease(const std::string& name, const std::string& owner) {
+  auto [c, lock] = writer();
+  try {
+    Stmt s = c.stmt("DELETE FROM leases WHERE name = ? AND holder = ?");
+    s->bind(1, name);
+    s->bind(2, owner);
+    s->exec();
+    return core::ok_status();
+  } catch (const std::exception& e) {
+    return core::Error{"releasing the " + name + " lease failed: " + e.what()};
+  }
+}
+
 core::Result<int> SqliteStore::renew_claims(const Lease& lease) {
   auto [c, lock] = writer();
   try {

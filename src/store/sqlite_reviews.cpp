@@ -68,35 +68,22 @@ core::Result<core::Stats> SqliteStore::stats() {
   try {
     // One read transaction, so the numbers agree with each other.
     SQLite::Transaction tx(c.db());
-    core::Stats stats;
+    int64_t requests_sent = 0;
     {
       Stmt s = c.stmt(
           "SELECT COUNT(DISTINCT conversation_id) FROM outbox "
           "WHERE kind = 'request' AND status = 'sent'");
       s->executeStep();
-      stats.requests_sent = s->getColumn(0).getInt64();
+      requests_sent = s->getColumn(0).getInt64();
     }
+    std::vector<std::pair<int, int64_t>> counts;
     {
       Stmt s = c.stmt(
           "SELECT rating, COUNT(*) FROM conversations WHERE rating IS NOT NULL GROUP BY rating");
-      int64_t sum = 0;
-      while (s->executeStep()) {
-        const int rating = s->getColumn(0).getInt();
-        const int64_t count = s->getColumn(1).getInt64();
-        if (rating < 1 || rating > 5) continue;
-        stats.distribution[rating - 1] = count;
-        stats.responses += count;
-        sum += rating * count;
-      }
-      if (stats.responses > 0) {
-        stats.average_rating = static_cast<double>(sum) / static_cast<double>(stats.responses);
-      }
+      while (s->executeStep())
+        counts.emplace_back(s->getColumn(0).getInt(), s->getColumn(1).getInt64());
     }
-    if (stats.requests_sent > 0) {
-      // A fraction 0–1 even if a rating arrived for a request not recorded as sent.
-      stats.response_rate = std::min(
-          1.0, static_cast<double>(stats.responses) / static_cast<double>(stats.requests_sent));
-    }
+    const core::Stats stats = codec::stats_from(requests_sent, counts);
     tx.commit();
     return stats;
   } catch (const std::exception& e) {

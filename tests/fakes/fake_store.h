@@ -142,6 +142,22 @@ class FakeStore final : public store::Store {
     return out;
   }
 
+  core::Result<bool> hold_lease(const std::string& name, const store::Lease& lease,
+                                core::Time now) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    auto& held = leases_[name];
+    if (held.owner.empty() || held.owner == lease.owner || held.until < now) held = lease;
+    return held.owner == lease.owner;
+  }
+
+  core::Status release_lease(const std::string& name, const std::string& owner) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    if (leases_[name].owner == owner) leases_.erase(name);
+    return core::ok_status();
+  }
+
   core::Result<int> renew_claims(const store::Lease& lease) override {
     std::lock_guard lock(mutex_);
     if (unavailable_) return core::Error{"fake unavailable"};
@@ -352,6 +368,7 @@ class FakeStore final : public store::Store {
   std::vector<ProcessCall> calls_;
   std::vector<Row> outbox_;
   std::map<core::ChatId, core::ChatId> migrations_;
+  std::map<std::string, store::Lease> leases_;
   int64_t next_outbox_id_ = 1;
   int claim_count_ = 0;
   std::vector<core::Review> reviews_;

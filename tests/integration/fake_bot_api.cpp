@@ -47,7 +47,7 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
   if (params.is_discarded()) params = json::object();
 
   std::lock_guard lock(mu_);
-  calls_.push_back({method, params});
+  calls_.push_back({method, params, std::chrono::steady_clock::now()});
   changed_.notify_all();
   // Every sendMessage call takes a message id, answered or refused, so a test can tell a
   // message's id from the order of the calls.

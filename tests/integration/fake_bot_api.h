@@ -22,6 +22,7 @@ namespace reviewbot::testing {
 struct ApiCall {
   std::string method;
   nlohmann::json params;
+  std::chrono::steady_clock::time_point at{};  // when the call arrived
 };
 
 class FakeBotApi {

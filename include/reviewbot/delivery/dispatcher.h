@@ -2,12 +2,16 @@
 // lease, sends each through its own PlatformClient within the rate limits and while the
 // circuit breaker allows, applies the fallbacks and chat moves, classifies the answer
 // (outcome.h) and records it, then sleeps until the next row is due, a notify(), or at most
-// settings.idle_wait. A second thread renews the lease of the rows in flight, and the
-// dispatcher settles the rows of instances whose lease ran out. start/stop/notify,
+// settings.idle_wait. Of the instances sharing an outbox, only the one holding the
+// "sender" lease sends, so the bot's rate limits and 429 pauses hold across them; the
+// others wait to take the lease over. A second thread renews the sender lease and the
+// lease of the rows in flight, and the sender settles the rows of instances whose claims
+// ran out. start/stop/notify,
 // platform_state and counters are thread-safe; recover, run_once and settle_expired must
 // not overlap the thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -33,11 +37,12 @@ struct DispatcherSettings {
   RateLimits rate;                  // 30/s per bot, 1/s per chat
   BreakerSettings breaker;          // open after 5 transient failures for 30 s .. 5 min
   core::Duration stop_grace{2000};  // how long stop() lets a send in progress finish
-  // Claims are held as `instance_id`, unique among the instances sharing the outbox and
-  // stable across restarts of one instance. A claim lasts claim_lease unless renewed;
-  // the lease is renewed every claim_lease / 4 while the thread runs, and the claims of
-  // instances whose lease ran out are settled every takeover_every, so a dead instance's
-  // rows move on within claim_lease + takeover_every.
+  // Claims and the sender lease are held as `instance_id`, unique among the instances
+  // sharing the outbox and stable across restarts of one instance. Both last claim_lease
+  // unless renewed; they are renewed every claim_lease / 4 while the thread runs. An
+  // instance that is not the sender tries to become it every claim_lease / 4, and the
+  // sender settles the claims of instances whose lease ran out every takeover_every, so a
+  // dead sender's rows move on within about claim_lease + takeover_every.
   std::string instance_id = "reviewbot";
   core::Duration claim_lease{20000};
   core::Duration takeover_every{5000};
@@ -59,12 +64,10 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // At startup, before start(): counts the sends recorded in the last second toward the
-  // rate limits (Store::sent_since; a send in flight at a crash is not among them), then
-  // releases the claims this instance's previous process left and expired claims of
-  // others (OutboxStore::release_claims) and settles each row whose send was in flight
-  // then by the in-doubt policy (in_doubt_outcome, cause kRestart): requests and reminders
-  // fail without a resend, other kinds go out again at once. Error if the store could not
+  // At startup, before start(): releases the claims this instance's previous process left
+  // and expired claims of others (OutboxStore::release_claims) and settles each row whose send was
+  // in flight then by the in-doubt policy (in_doubt_outcome, cause kRestart): requests and
+  // reminders fail without a resend, other kinds go out again at once. Error if the store could not
   // release; a returned row that cannot be recorded stays claimed until the next recover.
   core::Status recover();
 
@@ -83,7 +86,10 @@ class Dispatcher {
   // Wakes the thread now (the intake calls it after committing new messages).
   void notify();
 
-  // One pass: claims up to batch_size due rows (no more than the per-bot rate allows now,
+  // One pass, if this instance is the sender (becoming it if the lease is free, at most
+  // every claim_lease / 4; a new sender first counts the last second's sends toward the
+  // rate limits, Store::sent_since; a send in flight at a crash is not among them): claims
+  // up to batch_size due rows (no more than the per-bot rate allows now,
   // one while half-open, none while the breaker is open or a 429 pause lasts) and sends
   // each. A row whose chat had a send within the per-chat interval, or that the breaker or
   // a 429 blocks mid-pass, is deferred (store kDeferred: no attempt counted), so it never
@@ -94,6 +100,9 @@ class Dispatcher {
   // order. Returns how many rows were sent (whatever the answer), or -1 when the store
   // could not be read.
   int run_once();
+
+  // Whether this instance holds the sender lease at `now`; safe from any thread.
+  bool sending_instance(core::Time now) const;
 
   // The platform's circuit breaker state (for /readyz).
   CircuitBreaker::State platform_state() const;
@@ -122,6 +131,8 @@ class Dispatcher {
   void settle_in_doubt(const std::vector<store::OutboxRow>& rows, InDoubtCause cause);
   void complete(const store::OutboxRow& row, const store::DeliveryOutcome& outcome);
   void renew_leases();
+  // Takes the sender lease if it is free (rate-limited); dispatcher thread only.
+  void try_to_lead(core::Time now);
 
   store::OutboxStore& store_;
   const core::Clock& clock_;
@@ -132,7 +143,9 @@ class Dispatcher {
   RateLimiter limiter_;  // dispatcher thread only
   CircuitBreaker breaker_;
   DeliveryCounters counters_;
-  core::Time next_takeover_{};  // dispatcher thread only
+  core::Time next_takeover_{};                // dispatcher thread only
+  core::Time next_lead_try_{};                // dispatcher thread only
+  std::atomic<int64_t> leading_until_ms_{0};  // the sender lease's end; 0: not held
   std::thread thread_;
   std::thread renewer_;  // renew_leases()
 

@@ -1,5 +1,5 @@
-// Schema migrations: the numbered SQL files in migrations/<backend>/ are embedded into the binary at
-// build time (see the top-level CMakeLists.txt) and applied at startup, each in its own
+// Schema migrations: the numbered SQL files in migrations/<backend>/ are embedded into the binary
+// at build time (see the top-level CMakeLists.txt) and applied at startup, each in its own
 // transaction, and recorded in schema_migrations. Functions here take the caller's
 // connection and are as thread-safe as that connection's use.
 #pragma once

@@ -73,6 +73,16 @@ class OutboxStore {
   virtual core::Result<std::vector<OutboxRow>> claim_due(const Lease& lease, core::Time now,
                                                          int limit) = 0;
 
+  // Takes or renews the named lease for lease.owner until lease.until, if it is free, has
+  // ended before `now`, or is lease.owner's already; returns whether lease.owner holds it
+  // now. One instance at a time holds "sender" and sends the bot's outbox, so the bot's
+  // rate limits hold across instances. Error if the database cannot be written.
+  virtual core::Result<bool> hold_lease(const std::string& name, const Lease& lease,
+                                        core::Time now) = 0;
+  // Gives the named lease up if `owner` holds it (at a clean stop), so another instance
+  // takes it at once. Error if the database cannot be written.
+  virtual core::Status release_lease(const std::string& name, const std::string& owner) = 0;
+
   // Extends every claim held by lease.owner to lease.until. Returns how many rows it
   // holds. Error if the database cannot be written (the claims then lapse at their end).
   virtual core::Result<int> renew_claims(const Lease& lease) = 0;

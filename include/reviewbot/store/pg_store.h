@@ -52,10 +52,12 @@ class PgStore final : public Store {
   // Claims with FOR UPDATE SKIP LOCKED, a chat's head row only (as SqliteStore).
   core::Result<std::vector<OutboxRow>> claim_due(const Lease& lease, core::Time now,
                                                  int limit) override;
+  core::Result<bool> hold_lease(const std::string& name, const Lease& lease,
+                                core::Time now) override;
+  core::Status release_lease(const std::string& name, const std::string& owner) override;
   core::Result<int> renew_claims(const Lease& lease) override;
-  core::Status complete(const std::string& owner, int64_t outbox_id,
-                        const DeliveryOutcome& outcome, core::Time now,
-                        const FollowUp* follow_up = nullptr) override;
+  core::Status complete(const std::string& owner, int64_t outbox_id, const DeliveryOutcome& outcome,
+                        core::Time now, const FollowUp* follow_up = nullptr) override;
   core::Status mark_sending(const std::string& owner, int64_t outbox_id, core::Time now) override;
   core::Result<std::vector<OutboxRow>> release_claims(const Lease& lease, core::Time now) override;
   core::Result<std::vector<OutboxRow>> take_over_expired(const Lease& lease,
@@ -82,8 +84,7 @@ class PgStore final : public Store {
   // Runs `body` in one transaction at `isolation` ("SERIALIZABLE", "READ COMMITTED"),
   // retrying the whole transaction on serialization failures, deadlocks and unique-key
   // races; `body` throws pg_detail::Failure. Returns the error of the last attempt.
-  pg::Status transaction(const char* isolation,
-                         const std::function<void(pg::Connection&)>& body);
+  pg::Status transaction(const char* isolation, const std::function<void(pg::Connection&)>& body);
   // release_claims (own_too) and take_over_expired.
   core::Result<std::vector<OutboxRow>> settle_claims(const Lease& lease, core::Time now,
                                                      bool own_too);

@@ -50,6 +50,9 @@ class SqliteStore final : public Store {
   // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
   core::Result<std::vector<OutboxRow>> claim_due(const Lease& lease, core::Time now,
                                                  int limit) override;
+  core::Result<bool> hold_lease(const std::string& name, const Lease& lease,
+                                core::Time now) override;
+  core::Status release_lease(const std::string& name, const std::string& owner) override;
   core::Result<int> renew_claims(const Lease& lease) override;
   // kSent also records a row that was cancelled while in flight as sent; kRetry of a
   // cancelled row leaves it cancelled. Unknown id → Error.

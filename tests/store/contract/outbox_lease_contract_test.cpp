@@ -148,3 +148,31 @@ TEMPLATE_TEST_CASE("outbox: a send recorded by an owner that lost its claim stil
   CHECK(s.complete(kOtherInstance, rows[1].id, outcome(Delivery::kSent, {}, "", 3), at(22)).ok());
   CHECK(s.sent_since(at(22))->size() == 1);
 }
+
+TEMPLATE_TEST_CASE("outbox: a named lease has one holder until it ends or is released",
+                   "[store][contract][outbox][lease]", REVIEWBOT_OUTBOX_BACKENDS) {
+  TestType backend;
+  store::Store& s = backend.store();
+  CHECK(s.hold_lease("sender", lease_for(kOtherInstance, at(0)), at(0)).value());
+  CHECK_FALSE(s.hold_lease("sender", lease_for(kThisInstance, at(1)), at(1)).value());
+  CHECK(s.hold_lease("other", lease_for(kThisInstance, at(1)), at(1)).value());  // another name
+  // The holder renews it (until at(25)), so it outlives its first end.
+  CHECK(s.hold_lease("sender", lease_for(kOtherInstance, at(5)), at(5)).value());
+  CHECK_FALSE(s.hold_lease("sender", lease_for(kThisInstance, at(21)), at(21)).value());
+
+  SECTION("it passes on once it ends") {
+    CHECK(s.hold_lease("sender", lease_for(kThisInstance, at(26)), at(26)).value());
+    CHECK_FALSE(s.hold_lease("sender", lease_for(kOtherInstance, at(27)), at(27)).value());
+  }
+  SECTION("it passes on at once when its holder lets it go") {
+    REQUIRE(s.release_lease("sender", kThisInstance).ok());  // not the holder: no effect
+    CHECK_FALSE(s.hold_lease("sender", lease_for(kThisInstance, at(6)), at(6)).value());
+    REQUIRE(s.release_lease("sender", kOtherInstance).ok());
+    CHECK(s.hold_lease("sender", lease_for(kThisInstance, at(6)), at(6)).value());
+  }
+  SECTION("it survives a restart of the store") {
+    backend.reopen();
+    CHECK_FALSE(
+        backend.store().hold_lease("sender", lease_for(kThisInstance, at(6)), at(6)).value());
+  }
+}

@@ -1,0 +1,30 @@
+// Stored forms shared by the store backends: trigger names, the JSON payload of events
+// waiting for a link, and review stats from per-rating counts. Pure functions; they throw
+// std::runtime_error on malformed stored data (the backends catch at their boundary).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reviewbot/core/events.h"
+#include "reviewbot/core/types.h"
+
+namespace reviewbot::store::codec {
+
+// SELECT lists of the customers and conversations columns in the order the backends read
+// them (columns from 0), qualified with the given table alias ("" for none).
+std::string customer_columns(const std::string& alias);
+std::string conversation_columns(const std::string& alias);
+
+// Stored names of triggers ("transaction.completed", "thank_you").
+core::Trigger trigger_from_string(const std::string& s);  // throws on an unknown name
+
+// pending_events payloads.
+std::string event_to_json(const core::TransactionEvent& event);
+core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed
+
+// Stats from the number of sent requests and (rating, count) pairs of rated conversations.
+core::Stats stats_from(int64_t requests_sent, const std::vector<std::pair<int, int64_t>>& counts);
+
+}  // namespace reviewbot::store::codec
