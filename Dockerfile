@@ -21,6 +21,9 @@ WORKDIR /app
 COPY --from=build /src/build/reviewbot /usr/local/bin/reviewbot
 COPY templates /app/templates
 USER reviewbot
+# The SQLite default suits `docker run` on one host (mount /app/data). On Heroku the
+# heroku-postgresql add-on's DATABASE_URL config var is set in the dyno's environment and
+# takes precedence over this ENV, so the service runs on PostgreSQL there.
 ENV TEMPLATES_DIR=/app/templates DATABASE_URL=sqlite:///app/data/reviewbot.db
 RUN mkdir -p /app/data
 VOLUME /app/data

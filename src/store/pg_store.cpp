@@ -2,6 +2,7 @@
 // transactions, process() and the owner's reads.
 #include "reviewbot/store/pg_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -187,8 +188,9 @@ pg::Status PgStore::transaction(const char* isolation,
     }
     give_back(std::move(c));
     if (!retryable(last.code)) break;
-    // Conflicting transactions retry at different times.
-    std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2 * attempt) + 1));
+    // Conflicting transactions retry at different times: full jitter, doubling to 64 ms.
+    const int cap = 1 << std::min(attempt, 6);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + jitter() % cap));
   }
   return last;
 }

@@ -3,7 +3,9 @@
 // Bot API, and the till's and Telegram's requests. One instance across a restart, and two
 // instances sharing the database: every input applied once, every sale asked once, one
 // send rate for the bot.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 #include <thread>
 
 #include "integration/fake_bot_api.h"
@@ -141,11 +143,13 @@ TEST_CASE("two instances on one PostgreSQL apply each input once and ask each sa
     CHECK(statuses[1] == 200);
     chats.push_back(6200);
   }
-  REQUIRE(api.wait_for([&](const std::vector<ApiCall>&) {
-    for (const int64_t chat : chats) {
-      if (requests_to(api, chat) < 1) return false;
+  REQUIRE(api.wait_for([&](const std::vector<ApiCall>& calls) {  // under the fake's lock
+    std::set<int64_t> asked;
+    for (const auto& c : calls) {
+      if (c.method == "sendMessage") asked.insert(c.params.value("chat_id", int64_t{0}));
     }
-    return true;
+    return std::all_of(chats.begin(), chats.end(),
+                       [&](int64_t chat) { return asked.count(chat) > 0; });
   }));
   std::this_thread::sleep_for(1500ms);  // room for a duplicate to show up
   for (const int64_t chat : chats) {
@@ -172,7 +176,12 @@ TEST_CASE("80 sales at once across two instances never put more than 30 sends in
         const int64_t chat = 7000 + t * 100 + i;
         ReviewbotProcess& bot = (t % 2) ? second : first;
         auto res = bot.post_event(sale_event("evt-" + std::to_string(chat), chat), kAdmin);
-        if (res && res->status == 202) ++accepted;
+        if (res && res->status == 202) {
+          ++accepted;
+        } else {
+          std::fprintf(stderr, "sale %lld: %d %s\n", static_cast<long long>(chat),
+                       res ? res->status : 0, res ? res->body.c_str() : "");
+        }
       }
     });
   }

@@ -30,7 +30,9 @@ struct PgOptions {
   // How long a call waits for a free connection, or for a broken one to reconnect,
   // before it reports the database unavailable.
   core::Duration acquire_timeout{5000};
-  int max_attempts = 8;  // per transaction, counting retries after conflicts
+  // Per transaction, counting retries after conflicts. SERIALIZABLE reports false
+  // conflicts on small tables (page-level predicate locks), so allow plenty.
+  int max_attempts = 20;
   // Stamps bookkeeping columns (created_at, received_at, ...); nullptr: the system clock.
   const core::Clock* clock = nullptr;
 };
