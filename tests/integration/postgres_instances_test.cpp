@@ -43,6 +43,15 @@ std::map<std::string, std::string> env_for(const FakeBotApi& api, const Database
           {"REMINDER_AFTER", "0"}};
 }
 
+// Instances web.1 and web.2 on one database, with one fake Bot API.
+struct TwoInstances {
+  explicit TwoInstances(const reviewbot::config::DatabaseTarget& server) : db(server) {}
+  Database db;
+  FakeBotApi api;
+  ReviewbotProcess first{env_for(api, db, "web.1")};
+  ReviewbotProcess second{env_for(api, db, "web.2")};
+};
+
 int post_status(ReviewbotProcess& bot, const json& event) {
   auto res = bot.post_event(event, kAdmin);
   REQUIRE(res);
@@ -112,10 +121,10 @@ TEST_CASE("two instances on one PostgreSQL apply each input once and ask each sa
           "[e2e][postgres][instances]") {
   const auto server = test_server();
   if (!server) return;
-  Database db(*server);
-  FakeBotApi api;
-  ReviewbotProcess first(env_for(api, db, "web.1"));
-  ReviewbotProcess second(env_for(api, db, "web.2"));
+  TwoInstances two(*server);
+  FakeBotApi& api = two.api;
+  ReviewbotProcess& first = two.first;
+  ReviewbotProcess& second = two.second;
   std::vector<int64_t> chats;
   for (int i = 0; i < 10; ++i) {
     const int64_t chat = 6000 + i;
@@ -164,10 +173,10 @@ TEST_CASE("80 sales at once across two instances never put more than 30 sends in
           "[e2e][postgres][instances]") {
   const auto server = test_server();
   if (!server) return;
-  Database db(*server);
-  FakeBotApi api;
-  ReviewbotProcess first(env_for(api, db, "web.1"));
-  ReviewbotProcess second(env_for(api, db, "web.2"));
+  TwoInstances two(*server);
+  FakeBotApi& api = two.api;
+  ReviewbotProcess& first = two.first;
+  ReviewbotProcess& second = two.second;
   std::vector<std::thread> tills;
   std::atomic<int> accepted{0};
   for (int t = 0; t < 4; ++t) {
