@@ -20,6 +20,11 @@ FakeBotApi::FakeBotApi(std::string token) : token_(std::move(token)) {
 }
 
 FakeBotApi::~FakeBotApi() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
   server_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -27,6 +32,24 @@ FakeBotApi::~FakeBotApi() {
 void FakeBotApi::block_chat(int64_t chat_id) {
   std::lock_guard lock(mu_);
   blocked_.insert(chat_id);
+}
+
+void FakeBotApi::hang_chat(int64_t chat_id) {
+  std::lock_guard lock(mu_);
+  hung_chats_.insert(chat_id);
+}
+
+void FakeBotApi::release_chat(int64_t chat_id) {
+  {
+    std::lock_guard lock(mu_);
+    hung_chats_.erase(chat_id);
+  }
+  changed_.notify_all();
+}
+
+int FakeBotApi::hanging() const {
+  std::lock_guard lock(mu_);
+  return hanging_;
 }
 
 void FakeBotApi::migrate_chat(int64_t old_chat, int64_t new_chat) {
@@ -46,7 +69,16 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
   json params = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
   if (params.is_discarded()) params = json::object();
 
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  if (const int64_t chat = params.value("chat_id", int64_t{0}); hung_chats_.count(chat)) {
+    ++hanging_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return stopping_ || !hung_chats_.count(chat); });
+    --hanging_;
+    res.status = 502;
+    res.body = R"({"ok":false,"error_code":502,"description":"Bad Gateway"})";
+    return;
+  }
   calls_.push_back({method, params, std::chrono::steady_clock::now()});
   changed_.notify_all();
   // Every sendMessage call takes a message id, answered or refused, so a test can tell a

@@ -41,6 +41,13 @@ class FakeBotApi {
   // as for a group upgraded to a supergroup.
   void migrate_chat(int64_t old_chat, int64_t new_chat);
 
+  // Every later call for this chat hangs, unrecorded, until release_chat (then it answers
+  // 502, as if it never reached the chat), as a platform that stalls mid-send.
+  void hang_chat(int64_t chat_id);
+  void release_chat(int64_t chat_id);
+  // How many calls are hanging now.
+  int hanging() const;
+
   std::vector<ApiCall> calls() const;
   std::vector<ApiCall> calls(const std::string& method) const;
   // sendMessage calls to one chat, in order.
@@ -66,6 +73,9 @@ class FakeBotApi {
   mutable std::condition_variable changed_;
   std::vector<ApiCall> calls_;
   std::set<int64_t> blocked_;
+  std::set<int64_t> hung_chats_;
+  int hanging_ = 0;
+  bool stopping_ = false;
   std::map<int64_t, int64_t> migrated_;
   int64_t next_message_id_ = 100;
 };

@@ -207,3 +207,38 @@ TEST_CASE("80 sales at once across two instances never put more than 30 sends in
   CHECK(busiest_second(calls) <= 30);
   CHECK(api.calls("sendMessage").size() == 80);
 }
+
+TEST_CASE("a killed sender's unfinished message is delivered once by the other instance",
+          "[e2e][postgres][instances][takeover]") {
+  const auto server = test_server();
+  if (!server) return;
+  Database db(*server);
+  FakeBotApi api;
+  constexpr int64_t kAnn = 8500;
+  auto first = std::make_unique<ReviewbotProcess>(env_for(api, db, "web.1"));
+  CHECK(post_status(*first, sale_event("evt-takeover", kAnn)) == 202);
+  REQUIRE(api.wait_for_messages(kAnn, 1).size() == 1);  // the request, message id 100
+  // The rating's edit of the request (sent at least once) stalls on its way to the chat.
+  api.hang_chat(kAnn);
+  REQUIRE(first->post_update(button_press(1, kAnn, 100, "rate:4"))->status == 200);
+  REQUIRE(eventually([&] { return api.hanging() == 1; }));
+
+  // An instance started meanwhile leaves that send alone: web.1 holds it, and sends.
+  ReviewbotProcess second(env_for(api, db, "web.2"));
+  std::this_thread::sleep_for(2s);
+  CHECK(api.hanging() == 1);
+  CHECK(api.calls("editMessageText").empty());
+
+  first->kill();
+  api.release_chat(kAnn);  // the stalled call ends with the process that made it
+  const auto edited = [](const std::vector<ApiCall>& calls) {
+    return std::count_if(calls.begin(), calls.end(),
+                         [](const ApiCall& c) { return c.method == "editMessageText"; });
+  };
+  CHECK(api.wait_for([&](const std::vector<ApiCall>& calls) { return edited(calls) >= 1; }, 45s));
+  api.wait_for_messages(kAnn, 2, 10s);  // then the comment prompt
+  std::this_thread::sleep_for(1s);
+  CHECK(edited(api.calls()) == 1);
+  CHECK(api.messages_to(kAnn).size() == 2);  // the request once, the prompt once
+  CHECK_THAT(second.log(), Catch::Contains("is now the sender"));
+}
