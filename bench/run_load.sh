@@ -4,13 +4,16 @@
 # load driver, prints its report and stops both processes by PID.
 #
 # Usage: bench/run_load.sh [--build-dir DIR] [--no-build] [--mock-threads N]
-#                          [--db-dir DIR] [--mock-fault JSON]... [--mock-arg ARG]...
+#                          [--db-dir DIR] [--database-url URL]
+#                          [--mock-fault JSON]... [--mock-arg ARG]...
 #                          [--sample-cpu]
 #                          [load_driver flags...]
 #   e.g. bench/run_load.sh --customers 1000 --concurrency 48
 # load_driver flags default to --customers 20 --concurrency 4 (a quick smoke run).
 # --db-dir puts the fresh SQLite database in a new temp dir under DIR (e.g. /dev/shm, to
 # measure without disk flushes); default: under $TMPDIR or /tmp.
+# --database-url runs reviewbot on that database instead (e.g. a fresh PostgreSQL schema:
+# postgresql://…/db?options=-c%20search_path%3Dbench1); it must start empty.
 # --mock-fault adds a mock_platform fault rule from the start (see mock_platform/README.md).
 # --mock-arg passes one more flag to mock_platform (e.g. --mock-arg --rate-limits).
 # --sample-cpu prints both servers' CPU time used during the run and reviewbot's peak
@@ -24,6 +27,7 @@ build=1
 mock_threads=512
 sample_cpu=0
 db_parent=
+database_url=
 mock_args=()
 driver_args=()
 while (($#)); do
@@ -33,6 +37,7 @@ while (($#)); do
     --mock-threads) mock_threads=$2; shift 2 ;;
     --sample-cpu) sample_cpu=1; shift ;;
     --db-dir) db_parent=$2; shift 2 ;;
+    --database-url) database_url=$2; shift 2 ;;
     --mock-fault) mock_args+=(--fault "$2"); shift 2 ;;
     --mock-arg) mock_args+=("$2"); shift 2 ;;
     *) driver_args+=("$1"); shift ;;
@@ -116,7 +121,7 @@ for _ in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 40000))
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue  # someone listens there
   PORT=$port \
-  DATABASE_URL="sqlite://$db_dir/reviewbot.db" \
+  DATABASE_URL="${database_url:-sqlite://$db_dir/reviewbot.db}" \
   TELEGRAM_BOT_TOKEN=123456:load-token \
   TELEGRAM_API_URL=$mock_url \
   TELEGRAM_WEBHOOK_SECRET=load-webhook-secret \
