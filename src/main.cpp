@@ -219,6 +219,8 @@ int main(int argc, char** argv) {
   if (auto recovered = dispatcher.recover(); !recovered.ok()) {
     return fail("DATABASE_URL: " + recovered.error().message);
   }
+  // Rows other instances write wake the dispatcher too (PostgreSQL LISTEN/NOTIFY).
+  db->watch([&dispatcher] { dispatcher.notify(); });
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
   const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);

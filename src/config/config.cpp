@@ -369,7 +369,7 @@ core::Result<Config> load(int argc, const char* const* argv,
     if (value != nullptr) values[v.name] = {value, v.name};
   }
   // Heroku names each dyno (web.1, web.2): a stable instance id across its restarts.
-  if (!values.count("INSTANCE_ID")) {
+  if (const auto it = values.find("INSTANCE_ID"); it == values.end() || it->second.first.empty()) {
     const char* dyno = getenv ? getenv("DYNO") : std::getenv("DYNO");
     if (dyno != nullptr && *dyno != '\0') values["INSTANCE_ID"] = {dyno, "DYNO"};
   }

@@ -139,6 +139,18 @@ bool Connection::ok() {
   return PQresultStatus(result.result_.get()) == PGRES_EMPTY_QUERY;
 }
 
+int Connection::socket() const { return PQsocket(conn_); }
+
+Result<std::vector<std::string>> Connection::notifications() {
+  if (PQconsumeInput(conn_) == 0) return connection_error();
+  std::vector<std::string> payloads;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    payloads.emplace_back(n->extra != nullptr ? n->extra : "");
+    PQfreemem(n);
+  }
+  return payloads;
+}
+
 Status Connection::reset() {
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) return connection_error();

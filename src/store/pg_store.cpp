@@ -2,6 +2,8 @@
 // transactions, process() and the owner's reads.
 #include "reviewbot/store/pg_store.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <chrono>
 #include <random>
@@ -120,7 +122,38 @@ core::Result<std::unique_ptr<PgStore>> PgStore::open(PgOptions options) {
 PgStore::PgStore(PgOptions options)
     : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
 
-PgStore::~PgStore() = default;
+PgStore::~PgStore() {
+  stopping_ = true;
+  if (listener_.joinable()) listener_.join();
+}
+
+void PgStore::watch(std::function<void()> on_new_rows) {
+  if (listener_.joinable() || !on_new_rows) return;
+  listener_ = std::thread([this, f = std::move(on_new_rows)] { listen(f); });
+}
+
+void PgStore::listen(std::function<void()> on_new_rows) {
+  while (!stopping_) {
+    auto connected = pg::Connection::connect(options_.params, options_.description);
+    if (connected && connected.value()->exec("LISTEN reviewbot_outbox")) {
+      std::unique_ptr<pg::Connection> c = std::move(connected).value();
+      on_new_rows();  // rows may have been written while no one listened
+      while (!stopping_) {
+        pollfd fd{c->socket(), POLLIN, 0};
+        if (fd.fd < 0 || poll(&fd, 1, 250) < 0) break;
+        auto payloads = c->notifications();
+        if (!payloads) break;
+        const bool ours =
+            std::any_of(payloads->begin(), payloads->end(),
+                        [&](const std::string& p) { return p == options_.business_id; });
+        if (ours) on_new_rows();
+      }
+    }
+    for (int i = 0; i < 4 && !stopping_; ++i) {  // then try again, polling meanwhile
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+}
 
 pg::Result<std::unique_ptr<pg::Connection>> PgStore::acquire() {
   std::unique_lock lock(pool_mu_);
@@ -209,6 +242,8 @@ ProcessResult PgStore::process(const InboundKey& key, const core::Lookup& lookup
     core::Decision decision = decide(snapshot);
     pg_detail::apply_decision(c, business, decision, snapshot, stamp);
     record_key(c, business, key, decision.outcome, stamp);
+    // Delivered at commit to every instance's listener (PgStore::watch).
+    if (!decision.messages.empty()) run(c, "SELECT pg_notify('reviewbot_outbox', $1)", {business});
     result.status = ProcessResult::Status::kApplied;
     result.outcome = std::move(decision.outcome);
   });

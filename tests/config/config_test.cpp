@@ -226,6 +226,8 @@ TEST_CASE("the instance id defaults to Heroku's dyno name, and INSTANCE_ID wins"
   CHECK(s.load()->instance_id.empty());  // main then picks <hostname>:<PORT>
   s.env["DYNO"] = "web.2";
   CHECK(s.load()->instance_id == "web.2");
+  s.env["INSTANCE_ID"] = "";  // empty counts as unset
+  CHECK(s.load()->instance_id == "web.2");
   s.env["INSTANCE_ID"] = "eu-1";
   CHECK(s.load()->instance_id == "eu-1");
 }

@@ -4,6 +4,7 @@
 // thread-safe; SQL stays inside them.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,6 +133,12 @@ class OutboxStore {
   // this time. On a database error returns a time no later than now, so the caller's
   // claim_due reports the error.
   virtual std::optional<core::Time> next_due() = 0;
+
+  // Calls `on_new_rows` (from a thread of the store's) when another process has written
+  // outbox rows, so a dispatcher wakes at once instead of at its next poll. Backends that
+  // cannot tell (SQLite) do nothing: the dispatcher's polling is the fallback anyway. At
+  // most one watcher; it is called until the store is destroyed.
+  virtual void watch(std::function<void()> on_new_rows) { (void)on_new_rows; }
 
   // Rows recorded as sent at or after `since`, oldest first, so a restarted dispatcher
   // knows the sends of the last second and keeps the platform's rate limits across the

@@ -120,6 +120,12 @@ class Connection {
   // transaction, session settings and temporary tables are gone. Errors are kConnection.
   Status reset();
 
+  // The connection's socket, to wait on (poll) for notifications; -1 when it is down.
+  int socket() const;
+  // Reads what the server has sent and returns the payloads of the NOTIFY messages that
+  // arrived for this connection's LISTENs, oldest first. Error when the connection broke.
+  Result<std::vector<std::string>> notifications();
+
   const std::string& description() const { return description_; }
 
  private:

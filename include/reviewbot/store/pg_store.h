@@ -7,11 +7,13 @@
 // errors never leave it as exceptions, and no message holds the password.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -66,6 +68,9 @@ class PgStore final : public Store {
                                                          core::Time now) override;
   core::Status migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time now) override;
   std::optional<core::Time> next_due() override;
+  // LISTEN on a connection of its own (outside the pool) in a thread; reconnects after a
+  // second when the connection breaks. process() notifies when it writes outbox rows.
+  void watch(std::function<void()> on_new_rows) override;
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
   core::Result<core::Stats> stats() override;
@@ -94,6 +99,11 @@ class PgStore final : public Store {
   PgOptions options_;
   core::SystemClock system_clock_;
   const core::Clock* clock_;  // options.clock or &system_clock_
+
+  void listen(std::function<void()> on_new_rows);
+
+  std::atomic<bool> stopping_{false};
+  std::thread listener_;  // watch()
 
   std::mutex pool_mu_;  // guards idle_ and open_
   std::condition_variable pool_cv_;
