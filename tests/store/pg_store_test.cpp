@@ -15,8 +15,10 @@ using namespace reviewbot::testing;
 
 namespace {
 
-std::unique_ptr<store::PgStore> open_on(const TestSchema& schema) {
+std::unique_ptr<store::PgStore> open_on(const TestSchema& schema,
+                                        const std::string& business = "default") {
   store::PgOptions options;
+  options.business_id = business;
   options.params = schema.params();
   options.description = schema.description();
   options.pool_size = 2;
@@ -53,4 +55,36 @@ TEST_CASE("pg_store: another instance's new outbox rows wake the watcher", "[pos
       {core::MessageKind::kNotice, core::SendText{42, "hi", false, {}, {}}, at(0), {}});
   REQUIRE(apply(*other, event_key("e1"), d).status == store::ProcessResult::Status::kApplied);
   CHECK(eventually([&] { return woken == before + 1; }));
+}
+
+TEST_CASE("pg_store: businesses in one database see only their own rows", "[postgres][store]") {
+  const auto server = test_server();
+  if (!server) return;
+  TestSchema schema(*server);
+  auto cafe = open_on(schema, "cafe");
+  auto bakery = open_on(schema, "bakery");
+  // The same update id and chat at both: independent inputs, customers and outboxes.
+  REQUIRE(apply(*cafe, update_key(7), request_decision(1001)).status ==
+          store::ProcessResult::Status::kApplied);
+  REQUIRE(apply(*bakery, update_key(7), request_decision(1001)).status ==
+          store::ProcessResult::Status::kApplied);
+  CHECK(apply(*cafe, update_key(7), request_decision(1001)).status ==
+        store::ProcessResult::Status::kDuplicate);
+  CHECK(peek(*cafe, {1001, {}, {}, {}}).customer->id !=
+        peek(*bakery, {1001, {}, {}, {}}).customer->id);
+
+  const store::Lease lease{"web.1", at(20)};
+  auto claimed = cafe->claim_due(lease, at(0), 10);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed->size() == 1);
+  CHECK(bakery->outbox_stats(at(0))->pending == 1);  // its own row, unclaimed
+  REQUIRE(cafe->complete("web.1", claimed->at(0).id,
+                         {store::DeliveryOutcome::Status::kSent, 5, {}, ""}, at(1))
+              .ok());
+  CHECK(cafe->stats()->requests_sent == 1);
+  CHECK(bakery->stats()->requests_sent == 0);
+  CHECK(bakery->sent_since(at(0))->empty());
+  // Leases are per business too.
+  CHECK(cafe->hold_lease("sender", lease, at(0)).value());
+  CHECK(bakery->hold_lease("sender", {"web.2", at(20)}, at(0)).value());
 }
