@@ -79,6 +79,28 @@ double metric(const std::string& page, const std::string& name) {
   return at == std::string::npos ? -1 : std::stod(page.substr(at + name.size() + 2));
 }
 
+// Whether /metrics (of any instance: it reads the shared database) shows no pending
+// outbox row within `timeout`.
+bool outbox_drains(ReviewbotProcess& bot, std::chrono::milliseconds timeout) {
+  return eventually(
+      [&] {
+        auto res = bot.client().Get("/metrics");
+        return metric(res ? res->body : "", "reviewbot_outbox_pending_rows") == 0;
+      },
+      timeout);
+}
+
+// How many chats got a request, and how many requests beyond the first chats got.
+std::pair<int, int> deliveries(MockPlatform& mock, const std::vector<int64_t>& chats) {
+  int delivered = 0, repeated = 0;
+  for (const int64_t chat : chats) {
+    const auto n = mock.bot_messages(chat, 0).size();
+    delivered += n > 0 ? 1 : 0;
+    repeated += n > 1 ? static_cast<int>(n) - 1 : 0;
+  }
+  return {delivered, repeated};
+}
+
 }  // namespace
 
 TEST_CASE("kill -9 under steady load loses no sale and never sends a request twice",
@@ -110,22 +132,10 @@ TEST_CASE("kill -9 under steady load loses no sale and never sends a request twi
   REQUIRE(eventually([&] { return till.done(); }, std::chrono::seconds(30)));
 
   // The last process drains the outbox at Telegram's pace.
-  std::string page;
-  REQUIRE(eventually(
-      [&] {
-        auto res = bot.client().Get("/metrics");
-        page = res ? res->body : "";
-        return metric(page, "reviewbot_outbox_pending_rows") == 0;
-      },
-      std::chrono::seconds(30)));
+  REQUIRE(outbox_drains(bot, std::chrono::seconds(30)));
 
   const auto total = static_cast<int>(chats.size());
-  int delivered = 0, repeated = 0;
-  for (const int64_t chat : chats) {
-    const auto n = mock.bot_messages(chat, 0).size();
-    delivered += n > 0 ? 1 : 0;
-    repeated += n > 1 ? static_cast<int>(n) - 1 : 0;
-  }
+  const auto [delivered, repeated] = deliveries(mock, chats);
   const json stats = mock.stats();
   auto res = bot.get("/v1/stats", kAdmin);
   REQUIRE(res);
@@ -190,22 +200,10 @@ TEST_CASE("three instances on PostgreSQL, kill -9 at random, lose no sale and as
     till.set_port(bots[i]->port(), i);
   }
   REQUIRE(eventually([&] { return till.done(); }, std::chrono::seconds(30)));
-  std::string page;
-  REQUIRE(eventually(
-      [&] {
-        auto res = bots[0]->client().Get("/metrics");
-        page = res ? res->body : "";
-        return metric(page, "reviewbot_outbox_pending_rows") == 0;
-      },
-      std::chrono::seconds(45)));
+  REQUIRE(outbox_drains(*bots[0], std::chrono::seconds(45)));
 
   const auto total = static_cast<int>(chats.size());
-  int delivered = 0, repeated = 0;
-  for (const int64_t chat : chats) {
-    const auto n = mock.bot_messages(chat, 0).size();
-    delivered += n > 0 ? 1 : 0;
-    repeated += n > 1 ? static_cast<int>(n) - 1 : 0;
-  }
+  const auto [delivered, repeated] = deliveries(mock, chats);
   const json stats = mock.stats();
   std::fprintf(stderr,
                "crash under load, %d instances on PostgreSQL: %d kills, %d sales acknowledged, "
