@@ -38,6 +38,15 @@ pg::Param time_param(core::Time t);
 pg::Param opt_time_param(const std::optional<core::Time>& t);
 pg::Param opt_int64_param(const std::optional<int64_t>& v);
 
+// Serializes the transactions that touch the same state: a transaction-level advisory lock
+// on each key of `lookup` (chat, external id, transaction, business connection) and on
+// `extra_key` (e.g. an input's dedup key; "" for none), taken first and in one order.
+// Under READ COMMITTED every later statement then sees what the transaction before it
+// committed, so decisions are made on current state, and work about other customers
+// never waits. Every writer of customer state takes these locks.
+void lock_state(pg::Connection& c, const std::string& business, const std::string& extra_key,
+                const core::Lookup& lookup);
+
 // The chat `chat` was migrated to (chat_migrations), if any.
 std::optional<core::ChatId> migrated_chat(pg::Connection& c, const std::string& business,
                                           core::ChatId chat);

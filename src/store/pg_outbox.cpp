@@ -130,6 +130,8 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
   std::optional<core::Error> refused;
   const auto body = [&](pg::Connection& c) {
     refused.reset();
+    // First, as inputs do, so the two never wait for each other in opposite orders.
+    if (follow_up) pg_detail::lock_state(c, options_.business_id, "", follow_up->lookup);
     const auto row = run(c,
                          "SELECT claimed_by FROM outbox WHERE business_id = $1 AND id = $2 "
                          "FOR UPDATE",
@@ -181,8 +183,8 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
       pg_detail::apply_decision(c, options_.business_id, decision, snapshot, now);
     }
   };
-  // A follow-up reads and writes what inputs do: it runs at their isolation level.
-  const auto status = transaction(follow_up ? "SERIALIZABLE" : "READ COMMITTED", body);
+  // A follow-up reads and writes what inputs do: it takes their locks (lock_state).
+  const auto status = transaction("READ COMMITTED", body);
   if (!status) {
     return failed("completing outbox row " + std::to_string(outbox_id) + " failed", status.error());
   }

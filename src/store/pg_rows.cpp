@@ -1,5 +1,6 @@
 // PgStore's statements that throw, column readers, row mapping and snapshot loading.
 #include <charconv>
+#include <type_traits>
 
 #include "pg_detail.h"
 #include "row_codec.h"
@@ -170,6 +171,28 @@ core::Snapshot load_snapshot(pg::Connection& c, const std::string& business,
     }
   }
   return snap;
+}
+
+void lock_state(pg::Connection& c, const std::string& business, const std::string& extra_key,
+                const core::Lookup& lookup) {
+  const auto named = [&](const char* kind, const std::string& value) -> pg::Param {
+    return business + "\x1f" + kind + "\x1f" + value;
+  };
+  const auto optional = [&](const char* kind, const auto& value) -> pg::Param {
+    if (!value) return std::nullopt;
+    if constexpr (std::is_same_v<std::decay_t<decltype(*value)>, std::string>) {
+      return named(kind, *value);
+    } else {
+      return named(kind, std::to_string(*value));
+    }
+  };
+  run(c,
+      "SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h "
+      "FROM (VALUES ($1), ($2), ($3), ($4), ($5)) AS v(k) WHERE k IS NOT NULL ORDER BY h) AS x",
+      {extra_key.empty() ? pg::Param(std::nullopt) : named("key", extra_key),
+       optional("chat", lookup.chat_id), optional("external", lookup.external_id),
+       optional("transaction", lookup.transaction_id),
+       optional("connection", lookup.business_connection_id)});
 }
 
 }  // namespace reviewbot::store::pg_detail

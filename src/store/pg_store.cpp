@@ -232,7 +232,10 @@ ProcessResult PgStore::process(const InboundKey& key, const core::Lookup& lookup
                                const DecideFn& decide) {
   ProcessResult result;
   const std::string& business = options_.business_id;
-  const auto status = transaction("SERIALIZABLE", [&](pg::Connection& c) {
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    pg_detail::lock_state(
+        c, business, (key.source == InboundKey::Source::kEvent ? "event:" : "update:") + key.id,
+        lookup);
     const core::Time stamp = now();
     if (seen(c, business, key)) {
       result.status = ProcessResult::Status::kDuplicate;
@@ -256,7 +259,10 @@ ProcessResult PgStore::process(const InboundKey& key, const core::Lookup& lookup
 }
 
 core::Status PgStore::migrate_chat(core::ChatId old_chat, core::ChatId new_chat, core::Time now) {
-  const auto status = transaction("SERIALIZABLE", [&](pg::Connection& c) {
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    core::Lookup chats;  // the old chat's customer and rows, and the new chat's
+    chats.chat_id = old_chat;
+    pg_detail::lock_state(c, options_.business_id, "chat:" + std::to_string(new_chat), chats);
     pg_detail::migrate_chat(c, options_.business_id, old_chat, new_chat, now);
   });
   if (!status)

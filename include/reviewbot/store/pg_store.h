@@ -1,9 +1,11 @@
 // PgStore is the PostgreSQL implementation of Store, for production and for several
 // instances sharing one database. It works for one business (its rows carry business_id),
 // owns a pool of connections (one per concurrent call, up to pool_size; a call waits for a
-// free one), and reconnects a broken connection on its next use. Inputs run as
-// SERIALIZABLE transactions retried on serialization failures, deadlocks and unique-key
-// races, so two instances applying the same input commit it once. Thread-safe; libpq
+// free one), and reconnects a broken connection on its next use. Inputs run as READ
+// COMMITTED transactions that first take advisory locks on the keys they touch (dedup
+// key, chat, external id, transaction), so two instances applying the same input, or two
+// inputs for one customer, take turns and commit once; conflicts that still happen
+// (deadlocks, unique-key races, lost connections) retry the whole transaction. Thread-safe; libpq
 // errors never leave it as exceptions, and no message holds the password.
 #pragma once
 
@@ -32,9 +34,7 @@ struct PgOptions {
   // How long a call waits for a free connection, or for a broken one to reconnect,
   // before it reports the database unavailable.
   core::Duration acquire_timeout{5000};
-  // Per transaction, counting retries after conflicts. SERIALIZABLE reports false
-  // conflicts on small tables (page-level predicate locks), so allow plenty.
-  int max_attempts = 20;
+  int max_attempts = 20;  // per transaction, counting retries after conflicts
   // Stamps bookkeeping columns (created_at, received_at, ...); nullptr: the system clock.
   const core::Clock* clock = nullptr;
 };
@@ -88,7 +88,7 @@ class PgStore final : public Store {
   // after acquire_timeout.
   pg::Result<std::unique_ptr<pg::Connection>> acquire();
   void give_back(std::unique_ptr<pg::Connection> connection);
-  // Runs `body` in one transaction at `isolation` ("SERIALIZABLE", "READ COMMITTED"),
+  // Runs `body` in one transaction at `isolation` ("READ COMMITTED", "REPEATABLE READ"),
   // retrying the whole transaction on serialization failures, deadlocks and unique-key
   // races; `body` throws pg_detail::Failure. Returns the error of the last attempt.
   pg::Status transaction(const char* isolation, const std::function<void(pg::Connection&)>& body);
