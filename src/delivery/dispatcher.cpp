@@ -44,10 +44,13 @@ void Dispatcher::start() {
   renewer_ = std::thread([this] { renew_leases(); });
 }
 
+core::Duration Dispatcher::renew_every() const {
+  return std::max(settings_.claim_lease / 4, core::Duration{1});
+}
+
 void Dispatcher::renew_leases() {
-  const core::Duration every = std::max(settings_.claim_lease / 4, core::Duration{1});
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+  while (!wake_.wait_for(lock, renew_every(), [this] { return stopping_; })) {
     lock.unlock();
     if (leading_until_ms_.load() != 0) {
       const store::Lease held = lease();
@@ -100,7 +103,7 @@ bool Dispatcher::sending_instance(core::Time now) const {
 
 void Dispatcher::try_to_lead(core::Time now) {
   if (now < next_lead_try_) return;
-  next_lead_try_ = now + std::max(settings_.claim_lease / 4, core::Duration{1});
+  next_lead_try_ = now + renew_every();
   const store::Lease held = lease();
   auto led = store_.hold_lease(kSenderLease, held, now);
   if (!led) {

@@ -162,9 +162,7 @@ TEST_CASE("three instances on PostgreSQL, kill -9 at random, lose no sale and as
   const auto server = test_server();
   if (!server) return;
   TestSchema schema(*server);
-  std::string url = std::getenv("REVIEWBOT_TEST_POSTGRES_URL");
-  url += (url.find('?') == std::string::npos ? "?" : "&");
-  url += "options=-c%20search_path%3D" + schema.name();
+  const std::string url = schema.url();
   MockPlatform mock({"--rate-limits"});
   const auto env_for = [&](int instance) {
     return std::map<std::string, std::string>{{"TELEGRAM_BOT_TOKEN", kMockToken},

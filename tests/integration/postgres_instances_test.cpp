@@ -25,10 +25,7 @@ constexpr const char* kAdmin = "admin-secret-token";
 // password has @, : and / percent-encoded, as Heroku's may).
 struct Database {
   explicit Database(reviewbot::config::DatabaseTarget server)
-      : schema(server), url(std::getenv("REVIEWBOT_TEST_POSTGRES_URL")) {
-    url += (url.find('?') == std::string::npos ? "?" : "&");
-    url += "options=-c%20search_path%3D" + schema.name();
-  }
+      : schema(std::move(server)), url(schema.url()) {}
   TestSchema schema;
   std::string url;
 };

@@ -53,6 +53,12 @@ class TestSchema {
   TestSchema& operator=(const TestSchema&) = delete;
 
   const std::string& name() const { return name_; }
+  // The server's URL selecting this schema (as reviewbot's DATABASE_URL).
+  std::string url() const {
+    std::string url = std::getenv("REVIEWBOT_TEST_POSTGRES_URL");
+    url += url.find('?') == std::string::npos ? "?" : "&";
+    return url + "options=-c%20search_path%3D" + name_;
+  }
   const std::string& description() const { return server_.redacted; }
   store::pg::ConnectParams params() const {
     store::pg::ConnectParams params = server_.libpq_params;

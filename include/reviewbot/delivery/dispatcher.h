@@ -125,8 +125,9 @@ class Dispatcher {
   // `now` unless the breaker is open or a 429 pause lasts; then when that ends.
   core::Time blocked_until(core::Time now) const;
   void defer(const store::OutboxRow& row, core::Time until, const char* why);
-  // This instance's lease as of now.
+  // This instance's lease as of now, and how often it is renewed (or taken, when free).
   store::Lease lease() const;
+  core::Duration renew_every() const;
   // Settles in-flight rows handed over by the store by the in-doubt policy.
   void settle_in_doubt(const std::vector<store::OutboxRow>& rows, InDoubtCause cause);
   void complete(const store::OutboxRow& row, const store::DeliveryOutcome& outcome);

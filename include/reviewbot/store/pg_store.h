@@ -78,8 +78,6 @@ class PgStore final : public Store {
   core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;
   bool ping() override;
 
-  const std::string& business_id() const { return options_.business_id; }
-
  private:
   explicit PgStore(PgOptions options);
 
