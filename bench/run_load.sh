@@ -4,7 +4,7 @@
 # load driver, prints its report and stops both processes by PID.
 #
 # Usage: bench/run_load.sh [--build-dir DIR] [--no-build] [--mock-threads N]
-#                          [--db-dir DIR] [--database-url URL]
+#                          [--db-dir DIR] [--database-url URL] [--instances N]
 #                          [--mock-fault JSON]... [--mock-arg ARG]...
 #                          [--sample-cpu]
 #                          [load_driver flags...]
@@ -14,6 +14,8 @@
 # measure without disk flushes); default: under $TMPDIR or /tmp.
 # --database-url runs reviewbot on that database instead (e.g. a fresh PostgreSQL schema:
 # postgresql://…/db?options=-c%20search_path%3Dbench1); it must start empty.
+# --instances N starts N reviewbots on that (PostgreSQL) database; the driver's workers
+# take turns posting to each. CPU and memory figures then sum over the instances.
 # --mock-fault adds a mock_platform fault rule from the start (see mock_platform/README.md).
 # --mock-arg passes one more flag to mock_platform (e.g. --mock-arg --rate-limits).
 # --sample-cpu prints both servers' CPU time used during the run and reviewbot's peak
@@ -28,6 +30,7 @@ mock_threads=512
 sample_cpu=0
 db_parent=
 database_url=
+instances=1
 mock_args=()
 driver_args=()
 while (($#)); do
@@ -38,12 +41,18 @@ while (($#)); do
     --sample-cpu) sample_cpu=1; shift ;;
     --db-dir) db_parent=$2; shift 2 ;;
     --database-url) database_url=$2; shift 2 ;;
+    --instances) instances=$2; shift 2 ;;
     --mock-fault) mock_args+=(--fault "$2"); shift 2 ;;
     --mock-arg) mock_args+=("$2"); shift 2 ;;
     *) driver_args+=("$1"); shift ;;
   esac
 done
 ((${#driver_args[@]})) || driver_args=(--customers 20 --concurrency 4)
+[[ $instances =~ ^[1-9][0-9]?$ ]] || { echo "run_load: --instances: expected 1..99" >&2; exit 2; }
+if ((instances > 1)) && [[ $database_url != postgres* ]]; then
+  echo "run_load: --instances $instances needs --database-url postgresql://… (one shared database)" >&2
+  exit 2
+fi
 
 if ((build)); then
   cmake -S "$root" -B "$build_dir" >/dev/null
@@ -114,35 +123,47 @@ done
 mock_url=http://127.0.0.1:$mock_port
 wait_http "$mock_port" /_mock/stats "$mock_pid" || fail_start "mock_platform is not answering"
 
-# reviewbot's port goes into PUBLIC_URL before it starts: pick a free one, retry if taken.
+# Each reviewbot's port goes into its PUBLIC_URL before it starts: pick a free one, retry
+# if taken. Instances share the database (and INSTANCE_ID tells them apart); each registers
+# its own webhook URL, so mock_platform sends updates to the last one started, while events
+# from the driver go to every instance in turn.
 admin_token=load-admin-$RANDOM$RANDOM
-reviewbot_url=
-for _ in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 40000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue  # someone listens there
-  PORT=$port \
-  DATABASE_URL="${database_url:-sqlite://$db_dir/reviewbot.db}" \
-  TELEGRAM_BOT_TOKEN=123456:load-token \
-  TELEGRAM_API_URL=$mock_url \
-  TELEGRAM_WEBHOOK_SECRET=load-webhook-secret \
-  PUBLIC_URL=http://127.0.0.1:$port \
-  ADMIN_TOKEN=$admin_token \
-  TEMPLATES_DIR=$root/templates \
-  BUSINESS_NAME="Load Cafe" \
-  REVIEW_URL=https://example.com/review \
-  REQUEST_DELAY=0 QUIET_HOURS= REMINDER_AFTER=0 \
-  LOG_LEVEL=warn LOG_FORMAT=json \
-    "$build_dir/reviewbot" >"$work/reviewbot.log" 2>&1 &
-  reviewbot_pid=$!
-  if wait_http "$port" /readyz "$reviewbot_pid"; then
-    pids+=("$reviewbot_pid")
-    reviewbot_url=http://127.0.0.1:$port
-    break
-  fi
-  kill -TERM "$reviewbot_pid" 2>/dev/null || true
-  wait "$reviewbot_pid" 2>/dev/null || true
+reviewbot_pids=()
+reviewbot_urls=()
+start_reviewbot() {
+  local n=$1 port pid
+  for _ in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue  # someone listens there
+    PORT=$port \
+    DATABASE_URL="${database_url:-sqlite://$db_dir/reviewbot.db}" \
+    INSTANCE_ID=load-$n \
+    TELEGRAM_BOT_TOKEN=123456:load-token \
+    TELEGRAM_API_URL=$mock_url \
+    TELEGRAM_WEBHOOK_SECRET=load-webhook-secret \
+    PUBLIC_URL=http://127.0.0.1:$port \
+    ADMIN_TOKEN=$admin_token \
+    TEMPLATES_DIR=$root/templates \
+    BUSINESS_NAME="Load Cafe" \
+    REVIEW_URL=https://example.com/review \
+    REQUEST_DELAY=0 QUIET_HOURS= REMINDER_AFTER=0 \
+    LOG_LEVEL=warn LOG_FORMAT=json \
+      "$build_dir/reviewbot" >"$work/reviewbot-$n.log" 2>&1 &
+    pid=$!
+    if wait_http "$port" /readyz "$pid"; then
+      pids+=("$pid")
+      reviewbot_pids+=("$pid")
+      reviewbot_urls+=("http://127.0.0.1:$port")
+      return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  return 1
+}
+for n in $(seq "$instances"); do
+  start_reviewbot "$n" || fail_start "reviewbot instance $n did not start"
 done
-[[ -n $reviewbot_url ]] || fail_start "reviewbot did not start"
 
 # The webhook is registered at start; wait until mock_platform shows it.
 for _ in $(seq 100); do
@@ -151,13 +172,20 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks (user + system) of the given PIDs, summed.
+cpu_ticks() {
+  local pid sum=0
+  for pid in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$sum"
+}
 if ((sample_cpu)); then
-  mock_cpu0=$(cpu_ticks "$mock_pid") bot_cpu0=$(cpu_ticks "$reviewbot_pid") t0=$(date +%s.%N)
+  mock_cpu0=$(cpu_ticks "$mock_pid") bot_cpu0=$(cpu_ticks "${reviewbot_pids[@]}") t0=$(date +%s.%N)
 fi
 
 run_driver() {
-  "$build_dir/bench/load_driver" --mock "$mock_url" --reviewbot "$reviewbot_url" \
+  local url targets=()
+  for url in "${reviewbot_urls[@]}"; do targets+=(--reviewbot "$url"); done
+  "$build_dir/bench/load_driver" --mock "$mock_url" "${targets[@]}" \
     --admin-token "$admin_token" "${driver_args[@]}"
 }
 status=0
@@ -172,13 +200,19 @@ if ((sample_cpu)); then
   hz=$(getconf CLK_TCK)
   t1=$(date +%s.%N)
   awk -v m0="$mock_cpu0" -v m1="$(cpu_ticks "$mock_pid")" -v b0="$bot_cpu0" \
-      -v b1="$(cpu_ticks "$reviewbot_pid")" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {
+      -v b1="$(cpu_ticks "${reviewbot_pids[@]}")" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {
     wall = t1 - t0
     printf "cpu: reviewbot %.1f s, mock_platform %.1f s over %.1f s (%.0f%% and %.0f%% of one core)\n",
       (b1 - b0) / hz, (m1 - m0) / hz, wall, 100 * (b1 - b0) / hz / wall, 100 * (m1 - m0) / hz / wall }'
-  awk '/^VmHWM/ {printf "memory: reviewbot peak RSS %.1f MiB\n", $2 / 1024}' "/proc/$reviewbot_pid/status"
+  for n in "${!reviewbot_pids[@]}"; do
+    awk -v n=$((n + 1)) -v of="$instances" '/^VmHWM/ {
+      printf "memory: reviewbot %speak RSS %.1f MiB\n", (of > 1 ? n "/" of " " : ""), $2 / 1024 }' \
+      "/proc/${reviewbot_pids[$n]}/status"
+  done
 fi
 if ((status != 0)); then
-  echo "--- reviewbot log (last 20 lines)"; tail -n 20 "$work/reviewbot.log"
+  for log in "$work"/reviewbot-*.log; do
+    echo "--- $(basename "$log") (last 20 lines)"; tail -n 20 "$log"
+  done
 fi
 exit "$status"

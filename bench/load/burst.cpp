@@ -61,8 +61,9 @@ BurstResult run_burst(const Options& o) {
   const auto start = Clock::now();
   std::vector<std::thread> workers;
   for (int w = 0; w < std::max(1, o.concurrency); ++w) {
-    workers.emplace_back([&] {
-      JsonClient reviewbot(o.reviewbot_url, o.admin_token);
+    workers.emplace_back([&, w] {
+      JsonClient reviewbot(o.reviewbot_urls[static_cast<std::size_t>(w) % o.reviewbot_urls.size()],
+                           o.admin_token);
       for (int i = next++; i < o.customers; i = next++) {
         const auto sent = Clock::now();
         std::string error;
@@ -122,7 +123,9 @@ std::string format_burst(const Options& o, const BurstResult& r) {
   std::ostringstream out;
   out.precision(3);
   out << "burst: " << r.events << " sale events posted at once over " << o.concurrency
-      << " connections\n";
+      << " connections";
+  if (o.reviewbot_urls.size() > 1) out << " to " << o.reviewbot_urls.size() << " instances";
+  out << "\n";
   out << "acknowledged: " << r.acked << "/" << r.events << " in " << r.ack_all_s
       << " s; per event p50 " << r.ack_ms.p50 << " ms, p99 " << r.ack_ms.p99 << " ms, max "
       << r.ack_ms.max << " ms\n";

@@ -36,7 +36,9 @@ std::string usage() {
          "reports throughput, latency per step and correctness counts.\n"
          "\n"
          "  --mock URL            mock_platform base URL (http://127.0.0.1:PORT)\n"
-         "  --reviewbot URL       reviewbot base URL (http://127.0.0.1:PORT)\n"
+         "  --reviewbot URL       reviewbot base URL (http://127.0.0.1:PORT); repeat it for\n"
+         "                        instances on one database: workers take turns posting to\n"
+         "                        each, reads go to the first\n"
          "  --admin-token T       reviewbot ADMIN_TOKEN (for /v1/events, /v1/stats, /v1/reviews)\n"
          "  --customers N         simulated customers (default 20)\n"
          "  --concurrency C       worker threads, one flow at a time each (default 8)\n"
@@ -75,7 +77,7 @@ std::variant<Options, std::string> parse_options(int argc, char** argv) {
       o.mock_url = value;
       ok = is_loopback_url(value);
     } else if (flag == "--reviewbot") {
-      o.reviewbot_url = value;
+      o.reviewbot_urls.push_back(value);
       ok = is_loopback_url(value);
     } else if (flag == "--admin-token") {
       o.admin_token = value;
@@ -108,7 +110,8 @@ std::variant<Options, std::string> parse_options(int argc, char** argv) {
     }
   }
   if (o.mock_url.empty()) return std::string("--mock is required");
-  if (o.reviewbot_url.empty()) return std::string("--reviewbot is required");
+  if (o.reviewbot_urls.empty()) return std::string("--reviewbot is required");
+  o.reviewbot_url = o.reviewbot_urls.front();
   if (o.admin_token.empty()) return std::string("--admin-token is required");
   if (o.run_id.empty()) o.run_id = default_run_id();
   return o;

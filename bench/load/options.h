@@ -4,6 +4,7 @@
 
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace load {
 
@@ -12,7 +13,10 @@ enum class Trigger { kSale, kThanks };
 struct Options {
   std::string mock_url;       // mock_platform base URL, e.g. http://127.0.0.1:8081
   std::string reviewbot_url;  // reviewbot base URL, e.g. http://127.0.0.1:8080
-  std::string admin_token;    // bearer token for reviewbot's /v1/*
+  // Every --reviewbot given, in order (instances on one database); reviewbot_url is the
+  // first. Worker w posts to reviewbot_urls[w % size]; reads go to the first.
+  std::vector<std::string> reviewbot_urls;
+  std::string admin_token;  // bearer token for reviewbot's /v1/*
   int customers = 20;
   int concurrency = 8;  // worker threads; each runs one customer's flow at a time
   Trigger trigger = Trigger::kSale;

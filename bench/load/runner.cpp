@@ -12,9 +12,10 @@ RunResult run_customers(const Options& options) {
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(options.timeout_s);
 
-  auto worker = [&] {
+  auto worker = [&](std::size_t w) {
     JsonClient mock(options.mock_url, "", options.step_timeout_s);
-    JsonClient reviewbot(options.reviewbot_url, options.admin_token, options.step_timeout_s);
+    JsonClient reviewbot(options.reviewbot_urls[w % options.reviewbot_urls.size()],
+                         options.admin_token, options.step_timeout_s);
     FlowContext ctx{mock, reviewbot, options, deadline};
     for (int i = next++; i < options.customers; i = next++) {
       FlowResult& slot = result.flows[static_cast<std::size_t>(i)];  // only this thread
@@ -31,7 +32,7 @@ RunResult run_customers(const Options& options) {
   std::vector<std::thread> threads;
   const int n = std::min(options.concurrency, options.customers);
   threads.reserve(static_cast<std::size_t>(n));
-  for (int t = 0; t < n; ++t) threads.emplace_back(worker);
+  for (int t = 0; t < n; ++t) threads.emplace_back(worker, static_cast<std::size_t>(t));
   for (auto& t : threads) t.join();
   result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
