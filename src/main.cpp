@@ -28,6 +28,7 @@
 #include "reviewbot/platform/telegram/update_parser.h"
 #include "reviewbot/platform/telegram/update_poller.h"
 #include "reviewbot/platform/webhook_setup.h"
+#include "reviewbot/service/routes.h"
 #include "reviewbot/store/intake.h"
 #include "reviewbot/store/pg_store.h"
 #include "reviewbot/store/sqlite_store.h"
@@ -230,23 +231,30 @@ int main(int argc, char** argv) {
   server_settings.webhook_secret = cfg.telegram_webhook_secret;
   server_settings.admin_token = cfg.admin_token;
   server_settings.events_secret = cfg.events_secret;
-  server_settings.bot_username = username.value_or("");
-  server_settings.link_secret = cfg.telegram_bot_token;
-  // "platform" fails while the delivery circuit breaker is open (the Bot API looks down).
-  http::ServerDependencies deps = http::production_dependencies(
-      intake, *db, clock,
-      [&db, &dispatcher] {
-        const bool platform_up =
-            dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen;
-        return http::Readiness{
-            {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
-      },
-      notify_dispatcher);
-  deps.metrics =
-      [sources = admin::MetricsSources{dispatcher, intake.counters(), *db, clock, started_at}] {
-        return admin::collect_metrics(sources);
-      };
-  http::HttpServer server(server_settings, deps);
+  http::HttpServer server(
+      server_settings,
+      service::service_routes(service::RouteSources{
+          .store = *db,
+          .clock = clock,
+          .accept = accept,
+          .parse_update = service::telegram_update_parser(),
+          .make_start_parameter = service::signed_start_parameters(),
+          // "platform" fails while the delivery circuit breaker is open (the Bot API looks
+          // down).
+          .readiness =
+              [&db, &dispatcher] {
+                const bool platform_up =
+                    dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen;
+                return http::Readiness{
+                    {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
+              },
+          .metrics =
+              [sources =
+                   admin::MetricsSources{dispatcher, intake.counters(), *db, clock, started_at}] {
+                return admin::collect_metrics(sources);
+              },
+          .bot_username = username.value_or(""),
+          .link_secret = cfg.telegram_bot_token}));
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));
 

@@ -51,4 +51,13 @@ http::Reply handle_metrics(const MetricsSnapshot& snapshot) {
   return reply;
 }
 
+http::Route metrics_route(MetricsFn metrics) {
+  return http::Route{http::Route::Method::kGet, "/metrics", http::Access::kPublic, false,
+                     [metrics = std::move(metrics)](const http::Request& req) {
+                       MetricsSnapshot snapshot = metrics ? metrics() : MetricsSnapshot{};
+                       snapshot.http_requests = req.server.request_counts();
+                       return handle_metrics(snapshot);
+                     }};
+}
+
 }  // namespace reviewbot::admin

@@ -1,6 +1,9 @@
 #include "reviewbot/admin/review_csv.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <memory>
 
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/http/rfc3339.h"
@@ -92,6 +95,28 @@ core::Result<std::string> ReviewCsvExport::next_chunk() {
   }
   if (remaining_ && *remaining_ <= 0) finished_ = true;
   return chunk;
+}
+
+http::Reply handle_reviews_csv(const ReviewQuery& query, store::OwnerReads& store) {
+  const std::optional<int> max_rows =
+      query.limit_given ? std::optional<int>(query.filter.limit) : std::nullopt;
+  auto exporter = std::make_shared<ReviewCsvExport>(store, query.filter, max_rows);
+  auto first = exporter->next_chunk();
+  if (!first) {
+    spdlog::warn("review export failed: {}", first.error().message);
+    return http::unavailable_reply("store unavailable, retry later");
+  }
+  http::Reply reply;
+  reply.content_type = "text/csv; charset=utf-8";
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"reviews.csv\"");
+  reply.body = std::move(first).value();
+  reply.stream = [exporter]() -> core::Result<std::optional<std::string>> {
+    if (exporter->finished()) return std::optional<std::string>();
+    auto chunk = exporter->next_chunk();
+    if (!chunk) return chunk.error();
+    return std::optional<std::string>(std::move(chunk).value());
+  };
+  return reply;
 }
 
 }  // namespace reviewbot::admin

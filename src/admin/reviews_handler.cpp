@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "reviewbot/admin/review_csv.h"
 #include "reviewbot/http/rfc3339.h"
 
 namespace reviewbot::admin {
@@ -106,6 +107,16 @@ http::Reply handle_reviews_json(const ReviewQuery& query, store::OwnerReads& sto
   nlohmann::json cursor = nullptr;
   if (page->next_cursor) cursor = std::to_string(*page->next_cursor);
   return http::json_reply(200, {{"reviews", std::move(reviews)}, {"next_cursor", cursor}});
+}
+
+http::Route reviews_route(store::OwnerReads& store) {
+  return http::Route{http::Route::Method::kGet, "/v1/reviews", http::Access::kAdmin, false,
+                     [&store](const http::Request& req) {
+                       auto query = parse_review_query(req.params, req.header("Accept"));
+                       if (!query) return http::field_error_reply(query.error());
+                       return query->csv ? handle_reviews_csv(*query, store)
+                                         : handle_reviews_json(*query, store);
+                     }};
 }
 
 }  // namespace reviewbot::admin

@@ -28,4 +28,9 @@ http::Reply handle_stats(store::OwnerReads& store) {
   return http::json_reply(200, stats_to_json(*stats));
 }
 
+http::Route stats_route(store::OwnerReads& store) {
+  return http::Route{http::Route::Method::kGet, "/v1/stats", http::Access::kAdmin, false,
+                     [&store](const http::Request&) { return handle_stats(store); }};
+}
+
 }  // namespace reviewbot::admin

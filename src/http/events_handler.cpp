@@ -37,4 +37,11 @@ Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept
   return event_reply(result);
 }
 
+Route events_route(const core::Clock& clock, AcceptFn accept) {
+  return Route{Route::Method::kPost, "/v1/events", Access::kEvents, true,
+               [&clock, accept = std::move(accept)](const Request& req) {
+                 return handle_event(req.body, clock.now(), accept);
+               }};
+}
+
 }  // namespace reviewbot::http

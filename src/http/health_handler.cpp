@@ -30,4 +30,19 @@ Reply handle_readyz(const ReadinessFn& readiness) {
                     {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
 }
 
+Routes health_routes(ReadinessFn readiness) {
+  Route healthz{Route::Method::kGet, "/healthz", Access::kPublic, false,
+                [](const Request&) { return handle_healthz(); }};
+  Route readyz{Route::Method::kGet, "/readyz", Access::kPublic, false,
+               [readiness = std::move(readiness)](const Request& req) {
+                 if (!req.server.draining()) return handle_readyz(readiness);
+                 return handle_readyz([&readiness] {
+                   Readiness state = readiness ? readiness() : Readiness{};
+                   state.checks.emplace_back("accepting", false);
+                   return state;
+                 });
+               }};
+  return {std::move(healthz), std::move(readyz)};
+}
+
 }  // namespace reviewbot::http

@@ -38,4 +38,12 @@ Reply handle_link(std::string_view body, std::string_view bot_username,
   return json_reply(200, reply);
 }
 
+Route links_route(std::string bot_username, std::string link_secret, StartParameterMaker make) {
+  return Route{Route::Method::kPost, "/v1/links", Access::kAdmin, false,
+               [bot_username = std::move(bot_username), link_secret = std::move(link_secret),
+                make = std::move(make)](const Request& req) {
+                 return handle_link(req.body, bot_username, link_secret, make);
+               }};
+}
+
 }  // namespace reviewbot::http

@@ -16,8 +16,8 @@ void RequestCounts::count(std::string_view path, int status) {
   counts_[route * kCodes + static_cast<std::size_t>(code)].fetch_add(1, std::memory_order_relaxed);
 }
 
-std::vector<admin::HttpRequestCount> RequestCounts::snapshot() const {
-  std::vector<admin::HttpRequestCount> out;
+std::vector<RequestCount> RequestCounts::snapshot() const {
+  std::vector<RequestCount> out;
   for (std::size_t route = 0; route < routes_.size(); ++route) {
     for (int code = 0; code < kCodes; ++code) {
       const std::uint64_t n =

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reviewbot/admin/metrics.h"
+#include "reviewbot/http/route.h"
 
 namespace reviewbot::http {
 
@@ -24,7 +24,7 @@ class RequestCounts {
   // One answered request. A status outside 100..599 counts as code 0.
   void count(std::string_view path, int status);
   // Every (route, code) counted at least once.
-  std::vector<admin::HttpRequestCount> snapshot() const;
+  std::vector<RequestCount> snapshot() const;
 
  private:
   static constexpr int kCodes = 600;  // index = status code; 0 for out-of-range ones

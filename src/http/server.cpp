@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -14,19 +15,14 @@
 
 #include "request_counts.h"
 #include "request_tracker.h"
-#include "reviewbot/admin/metrics_handler.h"
-#include "reviewbot/admin/review_csv.h"
-#include "reviewbot/admin/reviews_handler.h"
-#include "reviewbot/admin/stats_handler.h"
 #include "reviewbot/http/admin_guard.h"
-#include "reviewbot/http/events_handler.h"
 #include "reviewbot/http/request_id.h"
+#include "reviewbot/http/webhook_handler.h"
 #include "sockets.h"
 
 namespace reviewbot::http {
 namespace {
 
-using httplib::Request;
 using httplib::Response;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -47,44 +43,76 @@ class ListeningServer : public httplib::Server {
   int listening_socket() const { return svr_sock_; }
 };
 
-// Methods per known path, for 405 and Allow.
-const std::map<std::string, std::string>& allowed_methods() {
-  static const std::map<std::string, std::string> kAllowed = {
-      {"/webhook/telegram", "POST"}, {"/v1/events", "POST"},     {"/v1/links", "POST"},
-      {"/v1/reviews", "GET, HEAD"},  {"/v1/stats", "GET, HEAD"}, {"/healthz", "GET, HEAD"},
-      {"/readyz", "GET, HEAD"},      {"/metrics", "GET, HEAD"}};
-  return kAllowed;
-}
-
-// Every route's path (all are exact paths), for the request counts.
-std::vector<std::string> route_paths() {
-  std::vector<std::string> paths;
-  for (const auto& entry : allowed_methods()) paths.push_back(entry.first);
-  return paths;
-}
-
-std::optional<std::string_view> header(const Request& req, const char* name) {
+std::optional<std::string_view> header(const httplib::Request& req, const char* name) {
   const auto it = req.headers.find(name);
   if (it == req.headers.end()) return std::nullopt;
   return std::string_view(it->second);
 }
 
-std::string_view header_or_empty(const Request& req, const char* name) {
+std::string_view header_or_empty(const httplib::Request& req, const char* name) {
   return header(req, name).value_or(std::string_view());
 }
 
-void apply(const Reply& reply, Response& res) {
+// Copies a reply onto the response; a streamed body goes out chunked after reply.body.
+void apply(Reply reply, Response& res) {
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  res.set_content(reply.body, reply.content_type);
+  if (!reply.stream) return res.set_content(reply.body, reply.content_type);
+  auto pending = std::make_shared<std::string>(std::move(reply.body));
+  res.set_chunked_content_provider(reply.content_type, [pending, stream = std::move(reply.stream)](
+                                                           size_t, httplib::DataSink& sink) {
+    // Runs outside httplib's exception handling: nothing may escape.
+    try {
+      if (!pending->empty() && !sink.write(pending->data(), pending->size())) return false;
+      pending->clear();
+      auto chunk = stream();
+      if (!chunk) {
+        spdlog::warn("streamed response aborted: {}", chunk.error().message);
+        return false;
+      }
+      if (!chunk->has_value()) {
+        sink.done();
+        return true;
+      }
+      *pending = std::move(**chunk);
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::error("streamed response aborted: {}", e.what());
+      return false;
+    }
+  });
 }
+
+// The regular expression cpp-httplib matches for an exact path.
+std::string exact_pattern(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    if (std::strchr(".^$|()[]{}*+?\\", c) != nullptr) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// The headers of an httplib request, for handlers.
+class RequestHeaders final : public HeaderSource {
+ public:
+  explicit RequestHeaders(const httplib::Headers& headers) : headers_(headers) {}
+  std::optional<std::string_view> get(std::string_view name) const override {
+    const auto it = headers_.find(std::string(name));
+    if (it == headers_.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+
+ private:
+  const httplib::Headers& headers_;
+};
 
 enum class BodyStatus { kOk, kTooLarge, kUnreadable };
 
 // Reads the body into `out` (or drops it when out is null) within `max` bytes. Also
 // catches what httplib rejects itself (Content-Length over the payload limit → 413).
-BodyStatus read_body(const Request& req, Response& res, const httplib::ContentReader& reader,
-                     std::size_t max, std::string* out) {
+BodyStatus read_body(const httplib::Request& req, Response& res,
+                     const httplib::ContentReader& reader, std::size_t max, std::string* out) {
   std::size_t seen = 0;
   bool too_large = false;
   const auto receive = [&](const char* data, std::size_t n) {
@@ -110,7 +138,7 @@ BodyStatus read_body(const Request& req, Response& res, const httplib::ContentRe
 }
 
 // Reads a JSON request body into `out`; the error reply when it is too large or unreadable.
-std::optional<Reply> read_json_body(const Request& req, Response& res,
+std::optional<Reply> read_json_body(const httplib::Request& req, Response& res,
                                     const httplib::ContentReader& reader, std::size_t max,
                                     std::string& out) {
   switch (read_body(req, res, reader, max, &out)) {
@@ -150,16 +178,28 @@ std::string printable(std::string_view text) {
 
 }  // namespace
 
-struct HttpServer::Impl {
-  Impl(ServerSettings s, ServerDependencies d) : settings(std::move(s)), deps(std::move(d)) {}
+struct HttpServer::Impl final : ServerState {
+  Impl(ServerSettings s, Routes r) : settings(std::move(s)), routes(std::move(r)) {}
+
+  bool draining() const override { return tracker.draining(); }
+  std::vector<RequestCount> request_counts() const override { return counts.snapshot(); }
 
   void configure();
   void add_routes();
+  // Access check, body, draining, then the route's handler.
+  void serve(const Route& route, const httplib::Request& req, Response& res,
+             const httplib::ContentReader* reader);
+  // nullopt when the request may use a route of this access; else the refusal.
+  std::optional<Reply> denial(Access access, const httplib::Request& req,
+                              std::string_view body) const;
+  // The Allow header's value for a known path, or nullopt.
+  std::optional<std::string> allowed_methods(const std::string& path) const;
+  std::vector<std::string> route_paths() const;
   // The 503 for an input refused while draining.
   static Reply draining_reply() { return unavailable_reply("shutting down, retry later"); }
 
   ServerSettings settings;
-  ServerDependencies deps;
+  const Routes routes;  // never modified: handlers refer to its elements
   ListeningServer server;
   std::thread thread;
   int port = 0;
@@ -169,6 +209,79 @@ struct HttpServer::Impl {
   RequestTracker tracker;
   RequestCounts counts{route_paths()};  // answered requests, for /metrics
 };
+
+std::vector<std::string> HttpServer::Impl::route_paths() const {
+  std::vector<std::string> paths;
+  for (const Route& route : routes) {
+    if (std::find(paths.begin(), paths.end(), route.path) == paths.end()) {
+      paths.push_back(route.path);
+    }
+  }
+  return paths;
+}
+
+std::optional<std::string> HttpServer::Impl::allowed_methods(const std::string& path) const {
+  bool get = false;
+  bool post = false;
+  for (const Route& route : routes) {
+    if (route.path != path) continue;
+    (route.method == Route::Method::kGet ? get : post) = true;
+  }
+  if (!get && !post) return std::nullopt;
+  if (get && post) return "GET, HEAD, POST";
+  return get ? "GET, HEAD" : "POST";
+}
+
+std::optional<Reply> HttpServer::Impl::denial(Access access, const httplib::Request& req,
+                                              std::string_view body) const {
+  switch (access) {
+    case Access::kPublic:
+      return std::nullopt;
+    case Access::kWebhook:
+      if (webhook_secret_ok(settings.webhook_secret,
+                            header(req, "X-Telegram-Bot-Api-Secret-Token"))) {
+        return std::nullopt;
+      }
+      return error_reply(401, "invalid secret token");
+    case Access::kAdmin:
+      return admin_denial(settings.admin_token, header_or_empty(req, "Authorization"));
+    case Access::kEvents:
+      return event_denial(settings.admin_token, settings.events_secret,
+                          header_or_empty(req, "Authorization"),
+                          header_or_empty(req, "X-Reviewbot-Signature"), body);
+  }
+  return error_reply(500, "internal error");
+}
+
+void HttpServer::Impl::serve(const Route& route, const httplib::Request& req, Response& res,
+                             const httplib::ContentReader* reader) {
+  // A signature covers the body, so kEvents reads it first; the others refuse before.
+  const bool body_signed = route.access == Access::kEvents;
+  std::string body;
+  if (!body_signed || reader == nullptr) {
+    if (auto refused = denial(route.access, req, {})) {
+      if (reader != nullptr) (void)read_body(req, res, *reader, settings.max_body_bytes, nullptr);
+      return apply(std::move(*refused), res);
+    }
+  }
+  if (reader != nullptr) {
+    if (auto error = read_json_body(req, res, *reader, settings.max_body_bytes, body)) {
+      return apply(std::move(*error), res);
+    }
+    if (body_signed) {
+      if (auto refused = denial(route.access, req, body)) return apply(std::move(*refused), res);
+    }
+  }
+  std::optional<IntakeSlot> slot;
+  if (route.input) {
+    slot.emplace(tracker);
+    if (!*slot) return apply(draining_reply(), res);
+  }
+  const RequestHeaders headers(req.headers);
+  const http::Request request{req.method,      req.path, req.params, std::move(body),
+                              req.remote_addr, headers,  *this};
+  apply(route.handler(request), res);
+}
 
 void HttpServer::Impl::configure() {
   const int threads = std::max(1, settings.threads);
@@ -185,7 +298,7 @@ void HttpServer::Impl::configure() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
 
-  server.set_pre_routing_handler([this](const Request& req, Response& res) {
+  server.set_pre_routing_handler([this](const httplib::Request& req, Response& res) {
     if (t_request_start) tracker.request_done();  // the last one on this thread never logged
     t_request_start = std::chrono::steady_clock::now();
     tracker.request_begun();
@@ -193,20 +306,19 @@ void HttpServer::Impl::configure() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Also reached by answers httplib makes before routing (400, 414).
-  server.set_post_routing_handler([](const Request& req, Response& res) {
+  server.set_post_routing_handler([](const httplib::Request& req, Response& res) {
     if (!res.has_header(kRequestIdHeader)) {
       res.set_header(kRequestIdHeader, request_id_for(header_or_empty(req, kRequestIdHeader)));
     }
   });
   server.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const Request& req, Response& res) {
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         Reply reply;
         if (res.status == 404) {
-          const auto& allowed = allowed_methods();
-          if (const auto it = allowed.find(req.path); it != allowed.end()) {
+          if (auto allowed = allowed_methods(req.path)) {
             reply = error_reply(405, "method not allowed");
-            reply.headers.emplace_back("Allow", it->second);
+            reply.headers.emplace_back("Allow", std::move(*allowed));
           } else {
             reply = error_reply(404, "not found");
           }
@@ -218,20 +330,21 @@ void HttpServer::Impl::configure() {
         apply(reply, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("http handler failed method={} path={}: {}", req.method, printable(req.path),
-                  what);
-    apply(error_reply(500, "internal error"), res);
-  });
+  server.set_exception_handler(
+      [](const httplib::Request& req, Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("http handler failed method={} path={}: {}", req.method, printable(req.path),
+                      what);
+        apply(error_reply(500, "internal error"), res);
+      });
   // httplib calls the logger once the response is written.
-  server.set_logger([this](const Request& req, const Response& res) {
+  server.set_logger([this](const httplib::Request& req, const Response& res) {
     double ms = -1;
     if (t_request_start) {
       ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
@@ -248,118 +361,23 @@ void HttpServer::Impl::configure() {
 }
 
 void HttpServer::Impl::add_routes() {
-  const std::size_t max_body = settings.max_body_bytes;
-
-  server.Post("/webhook/telegram", [this, max_body](const Request& req, Response& res,
-                                                    const httplib::ContentReader& reader) {
-    if (!webhook_secret_ok(settings.webhook_secret,
-                           header(req, "X-Telegram-Bot-Api-Secret-Token"))) {
-      (void)read_body(req, res, reader, max_body, nullptr);
-      return apply(error_reply(401, "invalid secret token"), res);
+  for (const Route& route : routes) {
+    const std::string pattern = exact_pattern(route.path);
+    if (route.method == Route::Method::kGet) {
+      server.Get(pattern, [this, &route](const httplib::Request& req, Response& res) {
+        serve(route, req, res, nullptr);
+      });
+    } else {
+      server.Post(pattern, [this, &route](const httplib::Request& req, Response& res,
+                                          const httplib::ContentReader& reader) {
+        serve(route, req, res, &reader);
+      });
     }
-    std::string body;
-    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
-    const IntakeSlot slot(tracker);
-    if (!slot) return apply(draining_reply(), res);
-    apply(handle_webhook_update(body, deps.parse_update, deps.accept), res);
-  });
-
-  server.Post("/v1/events", [this, max_body](const Request& req, Response& res,
-                                             const httplib::ContentReader& reader) {
-    std::string body;
-    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
-    if (auto denial = event_denial(settings.admin_token, settings.events_secret,
-                                   header_or_empty(req, "Authorization"),
-                                   header_or_empty(req, "X-Reviewbot-Signature"), body)) {
-      return apply(*denial, res);
-    }
-    const IntakeSlot slot(tracker);
-    if (!slot) return apply(draining_reply(), res);
-    apply(handle_event(body, deps.clock.now(), deps.accept), res);
-  });
-
-  server.Post("/v1/links", [this, max_body](const Request& req, Response& res,
-                                            const httplib::ContentReader& reader) {
-    if (auto denial = admin_denial(settings.admin_token, header_or_empty(req, "Authorization"))) {
-      (void)read_body(req, res, reader, max_body, nullptr);
-      return apply(*denial, res);
-    }
-    std::string body;
-    if (auto error = read_json_body(req, res, reader, max_body, body)) return apply(*error, res);
-    apply(handle_link(body, settings.bot_username, settings.link_secret, deps.make_start_parameter),
-          res);
-  });
-
-  server.Get("/v1/reviews", [this](const Request& req, Response& res) {
-    if (auto denial = admin_denial(settings.admin_token, header_or_empty(req, "Authorization"))) {
-      return apply(*denial, res);
-    }
-    auto query = admin::parse_review_query(req.params, header_or_empty(req, "Accept"));
-    if (!query) return apply(field_error_reply(query.error()), res);
-    if (!query->csv) return apply(admin::handle_reviews_json(*query, deps.store), res);
-
-    // CSV streams page by page; the first page is read now so a store failure is a 503.
-    const std::optional<int> max_rows =
-        query->limit_given ? std::optional<int>(query->filter.limit) : std::nullopt;
-    auto exporter = std::make_shared<admin::ReviewCsvExport>(deps.store, query->filter, max_rows);
-    auto first = exporter->next_chunk();
-    if (!first) {
-      spdlog::warn("review export failed: {}", first.error().message);
-      return apply(unavailable_reply("store unavailable, retry later"), res);
-    }
-    auto pending = std::make_shared<std::string>(std::move(first).value());
-    res.status = 200;
-    res.set_header("Content-Disposition", "attachment; filename=\"reviews.csv\"");
-    res.set_chunked_content_provider(
-        "text/csv; charset=utf-8", [exporter, pending](size_t, httplib::DataSink& sink) {
-          // Runs outside httplib's exception handling: nothing may escape.
-          try {
-            if (!pending->empty() && !sink.write(pending->data(), pending->size())) return false;
-            pending->clear();
-            if (exporter->finished()) {
-              sink.done();
-              return true;
-            }
-            auto chunk = exporter->next_chunk();
-            if (!chunk) {
-              spdlog::warn("review export aborted: {}", chunk.error().message);
-              return false;
-            }
-            *pending = std::move(chunk).value();
-            return true;
-          } catch (const std::exception& e) {
-            spdlog::error("review export aborted: {}", e.what());
-            return false;
-          }
-        });
-  });
-
-  server.Get("/v1/stats", [this](const Request& req, Response& res) {
-    if (auto denial = admin_denial(settings.admin_token, header_or_empty(req, "Authorization"))) {
-      return apply(*denial, res);
-    }
-    apply(admin::handle_stats(deps.store), res);
-  });
-
-  server.Get("/healthz", [](const Request&, Response& res) { apply(handle_healthz(), res); });
-  server.Get("/metrics", [this](const Request&, Response& res) {
-    admin::MetricsSnapshot snapshot = deps.metrics ? deps.metrics() : admin::MetricsSnapshot{};
-    snapshot.http_requests = counts.snapshot();
-    apply(admin::handle_metrics(snapshot), res);
-  });
-  server.Get("/readyz", [this](const Request&, Response& res) {
-    if (!tracker.draining()) return apply(handle_readyz(deps.readiness), res);
-    apply(handle_readyz([this] {
-            Readiness state = deps.readiness ? deps.readiness() : Readiness{};
-            state.checks.emplace_back("accepting", false);
-            return state;
-          }),
-          res);
-  });
+  }
 }
 
-HttpServer::HttpServer(ServerSettings settings, ServerDependencies deps)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(deps))) {
+HttpServer::HttpServer(ServerSettings settings, Routes routes)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(routes))) {
   impl_->configure();
   impl_->add_routes();
 }

@@ -33,4 +33,11 @@ Reply handle_webhook_update(std::string_view body, const UpdateParser& parse,
   return unavailable_reply("temporarily unavailable, retry later");
 }
 
+Route webhook_route(UpdateParser parse, AcceptFn accept) {
+  return Route{Route::Method::kPost, "/webhook/telegram", Access::kWebhook, true,
+               [parse = std::move(parse), accept = std::move(accept)](const Request& req) {
+                 return handle_webhook_update(req.body, parse, accept);
+               }};
+}
+
 }  // namespace reviewbot::http

@@ -13,7 +13,9 @@
 #include "fakes/fake_intake.h"
 #include "fakes/fake_store.h"
 #include "fakes/fake_update_parser.h"
+#include "http/loopback.h"
 #include "reviewbot/http/server.h"
+#include "reviewbot/service/routes.h"
 
 using namespace reviewbot;
 
@@ -21,21 +23,18 @@ namespace {
 
 struct MetricsServer {
   explicit MetricsServer(admin::MetricsFn metrics) {
-    http::ServerSettings s;
-    s.host = "127.0.0.1";
-    s.port = 0;
-    s.threads = 4;
-    s.admin_token = "admin-token";
     server = std::make_unique<http::HttpServer>(
-        s, http::ServerDependencies{
-               store, clock, intake.fn(), testing::fake_parse_update, {}, {}, std::move(metrics)});
+        testing::loopback_settings(4, "admin-token"),
+        service::service_routes(service::RouteSources{.store = store,
+                                                      .clock = clock,
+                                                      .accept = intake.fn(),
+                                                      .parse_update = testing::fake_parse_update,
+                                                      .make_start_parameter = {},
+                                                      .readiness = {},
+                                                      .metrics = std::move(metrics)}));
     REQUIRE(server->start().ok());
   }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", server->port());
-    c.set_read_timeout(5, 0);
-    return c;
-  }
+  httplib::Client client() const { return testing::loopback_client(*server); }
   // GET /metrics, checked to be a 200.
   std::string scrape() const {
     auto res = client().Get("/metrics");

@@ -14,8 +14,10 @@
 #include "fakes/fake_intake.h"
 #include "fakes/fake_store.h"
 #include "fakes/fake_update_parser.h"
+#include "http/loopback.h"
 #include "reviewbot/http/auth.h"
 #include "reviewbot/http/rfc3339.h"
+#include "reviewbot/service/routes.h"
 
 using namespace reviewbot;
 using nlohmann::json;
@@ -25,39 +27,47 @@ namespace {
 constexpr const char* kToken = "admin-token";
 constexpr const char* kSecret = "hook-secret";
 
+// The service's routes over `store` with `accept` as the intake and nothing else wired.
+http::Routes routes_with(testing::FakeStore& store, testing::FakeClock& clock,
+                         http::AcceptFn accept) {
+  return service::service_routes(service::RouteSources{.store = store,
+                                                       .clock = clock,
+                                                       .accept = std::move(accept),
+                                                       .parse_update = testing::fake_parse_update,
+                                                       .make_start_parameter = {},
+                                                       .readiness = {}});
+}
+
 struct Harness {
   explicit Harness(http::ServerSettings s = defaults()) {
     server = std::make_unique<http::HttpServer>(
-        std::move(s),
-        http::ServerDependencies{store, clock, intake.fn(), testing::fake_parse_update,
-                                 [](const std::string&, const std::string& id) {
-                                   return core::Result<std::string>("sp-" + id);
-                                 },
-                                 [this] {
-                                   return http::Readiness{{{"database", store.ping()}}};
-                                 }});
+        std::move(s), service::service_routes(service::RouteSources{
+                          .store = store,
+                          .clock = clock,
+                          .accept = intake.fn(),
+                          .parse_update = testing::fake_parse_update,
+                          .make_start_parameter =
+                              [](const std::string&, const std::string& id) {
+                                return core::Result<std::string>("sp-" + id);
+                              },
+                          .readiness =
+                              [this] {
+                                return http::Readiness{{{"database", store.ping()}}};
+                              },
+                          .bot_username = "shop_bot"}));
     auto started = server->start();
     REQUIRE(started.ok());
     REQUIRE(server->port() > 0);
   }
 
   static http::ServerSettings defaults() {
-    http::ServerSettings s;
-    s.host = "127.0.0.1";
-    s.port = 0;
-    s.threads = 8;
+    http::ServerSettings s = testing::loopback_settings(8, kToken);
     s.webhook_secret = kSecret;
-    s.admin_token = kToken;
-    s.bot_username = "shop_bot";
     s.max_body_bytes = 64 * 1024;
     return s;
   }
 
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", server->port());
-    c.set_read_timeout(5, 0);
-    return c;
-  }
+  httplib::Client client() const { return testing::loopback_client(*server); }
 
   testing::FakeStore store;
   testing::FakeClock clock;
@@ -421,16 +431,11 @@ TEST_CASE("a handler exception becomes a 500 JSON answer", "[server]") {
   testing::FakeStore store;
   testing::FakeClock clock;
   auto settings = Harness::defaults();
-  http::HttpServer server(
-      settings, http::ServerDependencies{
-                    store,
-                    clock,
-                    [](const store::InboundKey&, const core::Event&) -> store::ProcessResult {
-                      throw std::runtime_error("boom");
-                    },
-                    testing::fake_parse_update,
-                    {},
-                    {}});
+  http::HttpServer server(settings, routes_with(store, clock,
+                                                [](const store::InboundKey&,
+                                                   const core::Event&) -> store::ProcessResult {
+                                                  throw std::runtime_error("boom");
+                                                }));
   REQUIRE(server.start().ok());
   httplib::Client c("127.0.0.1", server.port());
   auto res = c.Post("/webhook/telegram", kWebhookHeaders, kUpdate, "application/json");
@@ -444,9 +449,7 @@ TEST_CASE("start fails when the port is taken, and stop does not wait for idle c
   Harness h;
   auto settings = Harness::defaults();
   settings.port = h.server->port();
-  http::HttpServer second(settings,
-                          http::ServerDependencies{
-                              h.store, h.clock, h.intake.fn(), testing::fake_parse_update, {}, {}});
+  http::HttpServer second(settings, routes_with(h.store, h.clock, h.intake.fn()));
   auto started = second.start();
   CHECK_FALSE(started.ok());
   CHECK(started.error().message.find("cannot listen") != std::string::npos);
@@ -506,9 +509,7 @@ TEST_CASE("an input in flight when draining begins is committed and answered",
     return h.intake.accept(key, event);
   };
   auto settings = Harness::defaults();
-  http::HttpServer server(
-      settings, http::ServerDependencies{
-                    h.store, h.clock, blocking_accept, testing::fake_parse_update, {}, {}});
+  http::HttpServer server(settings, routes_with(h.store, h.clock, blocking_accept));
   REQUIRE(server.start().ok());
 
   int answer = 0;  // the webhook's status; 0 = no answer

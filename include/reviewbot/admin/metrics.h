@@ -14,6 +14,7 @@
 
 #include "reviewbot/delivery/circuit_breaker.h"
 #include "reviewbot/delivery/delivery_counters.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
@@ -27,12 +28,7 @@ struct InputCounts {
   std::uint64_t unavailable = 0;
 };
 
-// Requests answered for one route (the route's pattern, or "unmatched") and status code.
-struct HttpRequestCount {
-  std::string route;
-  int code = 0;
-  std::uint64_t count = 0;
-};
+using HttpRequestCount = http::RequestCount;
 
 struct MetricsSnapshot {
   // Delivery (delivery::DeliveryCounters); platform_calls is indexed by SendResult::Kind.

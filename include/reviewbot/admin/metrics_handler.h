@@ -7,6 +7,7 @@
 #include "reviewbot/core/clock.h"
 #include "reviewbot/delivery/dispatcher.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/store/input_counters.h"
 #include "reviewbot/store/owner_reads.h"
 
@@ -27,5 +28,9 @@ MetricsSnapshot collect_metrics(const MetricsSources& sources);
 
 // 200 with render_metrics(snapshot) as kMetricsContentType.
 http::Reply handle_metrics(const MetricsSnapshot& snapshot);
+
+// GET /metrics, Access::kPublic: `metrics()` (empty: nothing but the HTTP counts) plus the
+// server's request counts.
+http::Route metrics_route(MetricsFn metrics);
 
 }  // namespace reviewbot::admin

@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/core/result.h"
 #include "reviewbot/core/types.h"
+#include "reviewbot/http/reply.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
@@ -47,5 +49,9 @@ class ReviewCsvExport {
   bool started_ = false;
   bool finished_ = false;
 };
+
+// GET /v1/reviews?format=csv: 200 text/csv as an attachment, streamed a page at a time
+// (the first page is read before answering, so a store failure is a 503).
+http::Reply handle_reviews_csv(const ReviewQuery& query, store::OwnerReads& store);
 
 }  // namespace reviewbot::admin

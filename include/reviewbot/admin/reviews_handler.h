@@ -11,6 +11,7 @@
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/field_result.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
@@ -38,5 +39,9 @@ nlohmann::json review_to_json(const core::Review& review);
 
 // 200 {"reviews":[...], "next_cursor": "<id>"|null}; 503 when the store fails.
 http::Reply handle_reviews_json(const ReviewQuery& query, store::OwnerReads& store);
+
+// GET /v1/reviews (JSON, or CSV per review_csv.h): Access::kAdmin; `store` must outlive
+// the route.
+http::Route reviews_route(store::OwnerReads& store);
 
 }  // namespace reviewbot::admin

@@ -5,6 +5,7 @@
 
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
@@ -15,5 +16,8 @@ nlohmann::json stats_to_json(const core::Stats& stats);
 
 // 200 with stats_to_json; 503 when the store fails.
 http::Reply handle_stats(store::OwnerReads& store);
+
+// GET /v1/stats: Access::kAdmin; `store` must outlive the route.
+http::Route stats_route(store::OwnerReads& store);
 
 }  // namespace reviewbot::admin

@@ -5,9 +5,11 @@
 
 #include <string_view>
 
+#include "reviewbot/core/clock.h"
 #include "reviewbot/core/types.h"
 #include "reviewbot/http/accept.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/store/input_store.h"
 
 namespace reviewbot::http {
@@ -25,5 +27,8 @@ Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept
 //   kApplied, anything else (scheduled, pending_link, skipped) → 202 {"status": ...}
 // "reason" is included when the outcome has one (always for skipped).
 Reply event_reply(const store::ProcessResult& result);
+
+// POST /v1/events: Access::kEvents, an input; `clock` must outlive the route.
+Route events_route(const core::Clock& clock, AcceptFn accept);
 
 }  // namespace reviewbot::http

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 
 namespace reviewbot::http {
 
@@ -25,5 +26,9 @@ Reply handle_healthz();
 // 503 {"status":"not_ready","checks":{"database":"failing",...}}. An empty callback
 // counts as ready with no checks; an exception from it counts as not ready.
 Reply handle_readyz(const ReadinessFn& readiness);
+
+// GET /healthz and GET /readyz, Access::kPublic. While the server drains, /readyz adds a
+// failing "accepting" check to the others.
+Routes health_routes(ReadinessFn readiness);
 
 }  // namespace reviewbot::http

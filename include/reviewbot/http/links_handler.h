@@ -8,6 +8,7 @@
 
 #include "reviewbot/core/result.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 
 namespace reviewbot::http {
 
@@ -21,5 +22,9 @@ using StartParameterMaker = std::function<core::Result<std::string>(
 // core::kMaxLinkExternalIdBytes bytes (or "" field when the body is not JSON).
 Reply handle_link(std::string_view body, std::string_view bot_username,
                   const std::string& link_secret, const StartParameterMaker& make);
+
+// POST /v1/links: Access::kAdmin. `bot_username` may be empty (no "url" then);
+// `link_secret` signs the parameters.
+Route links_route(std::string bot_username, std::string link_secret, StartParameterMaker make);
 
 }  // namespace reviewbot::http

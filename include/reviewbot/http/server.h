@@ -1,10 +1,10 @@
-// HttpServer serves reviewbot's HTTP API (DESIGN.md "HTTP endpoints") on cpp-httplib:
-// webhook, events, links, reviews, stats, health, metrics. Routes are thin adapters around
-// the plain functions in *_handler.h; every response is JSON (CSV for exports, Prometheus
-// text for /metrics) and carries an X-Request-Id; one log line per request, never with
-// tokens or bodies, and one count by route and status (for /metrics). JSON is sent as
-// "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has no switch
-// for that); CSV exports are gzipped when the client asks.
+// HttpServer serves a route table (route.h) on cpp-httplib: it checks each route's access
+// before its handler runs, reads POST bodies within the size limit, refuses inputs while
+// draining, answers 404 for unknown paths and 405 with Allow for known ones, and counts
+// answers by route and status (ServerState::request_counts, for /metrics). Every response
+// carries an X-Request-Id; one log line per request, never with tokens or bodies. JSON is
+// sent as "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has
+// no switch for that); streamed exports are gzipped when the client asks.
 // start()/stop() from one owning thread; handlers run on the server's thread pool;
 // begin_drain()/wait_for_intake()/draining() are thread-safe.
 #pragma once
@@ -15,15 +15,8 @@
 #include <memory>
 #include <string>
 
-#include "reviewbot/admin/metrics.h"
-#include "reviewbot/core/clock.h"
 #include "reviewbot/core/result.h"
-#include "reviewbot/http/accept.h"
-#include "reviewbot/http/health_handler.h"
-#include "reviewbot/http/links_handler.h"
-#include "reviewbot/http/webhook_handler.h"
-#include "reviewbot/store/intake.h"
-#include "reviewbot/store/store.h"
+#include "reviewbot/http/route.h"
 
 namespace reviewbot::http {
 
@@ -31,10 +24,8 @@ struct ServerSettings {
   std::string host = "0.0.0.0";
   int port = 8080;                       // 0 = any free port; see HttpServer::port()
   std::string webhook_secret;            // TELEGRAM_WEBHOOK_SECRET; empty = no check
-  std::string admin_token;               // ADMIN_TOKEN; empty = /v1/* answer 503
+  std::string admin_token;               // ADMIN_TOKEN; empty = Access::kAdmin routes answer 503
   std::string events_secret;             // EVENTS_SECRET; empty = no signature auth
-  std::string bot_username;              // for https://t.me/<bot>?start=... links
-  std::string link_secret;               // signs /start parameters
   std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   // Telegram keeps up to max_connections (≤ 100) connections open; each open connection
   // holds one pool thread, so the pool must exceed that plus admin/till clients.
@@ -48,25 +39,9 @@ struct ServerSettings {
   int listen_backlog = 4096;  // cpp-httplib 0.11.4 listens with 5; raised after bind
 };
 
-struct ServerDependencies {
-  store::OwnerReads& store;   // admin reads (reviews, stats); must outlive the server
-  const core::Clock& clock;   // default occurred_at of refunds; must outlive the server
-  AcceptFn accept;            // durable intake of webhook updates and events
-  UpdateParser parse_update;  // platform::telegram::parse_update
-  StartParameterMaker make_start_parameter;  // core::make_start_parameter
-  ReadinessFn readiness;                     // empty: ready
-  admin::MetricsFn metrics = {};             // GET /metrics; empty: HTTP counts only
-};
-
-// The production wiring: Intake (then `after_commit`, e.g. Dispatcher::notify), the
-// Telegram update parser and core links.
-ServerDependencies production_dependencies(store::Intake& intake, store::OwnerReads& store,
-                                           const core::Clock& clock, ReadinessFn readiness,
-                                           std::function<void()> after_commit = {});
-
 class HttpServer {
  public:
-  HttpServer(ServerSettings settings, ServerDependencies deps);
+  HttpServer(ServerSettings settings, Routes routes);
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -11,6 +11,7 @@
 #include "reviewbot/core/result.h"
 #include "reviewbot/http/accept.h"
 #include "reviewbot/http/reply.h"
+#include "reviewbot/http/route.h"
 #include "reviewbot/platform/telegram/update_parser.h"
 
 namespace reviewbot::http {
@@ -30,5 +31,8 @@ bool webhook_secret_ok(std::string_view expected, std::optional<std::string_view
 // The dedup key is InboundKey{kTelegramUpdate, "<update_id>"}.
 Reply handle_webhook_update(std::string_view body, const UpdateParser& parse,
                             const AcceptFn& accept);
+
+// POST /webhook/telegram: Access::kWebhook, an input.
+Route webhook_route(UpdateParser parse, AcceptFn accept);
 
 }  // namespace reviewbot::http

@@ -1,0 +1,36 @@
+#include "reviewbot/service/routes.h"
+
+#include "reviewbot/admin/metrics_handler.h"
+#include "reviewbot/admin/reviews_handler.h"
+#include "reviewbot/admin/stats_handler.h"
+#include "reviewbot/core/links.h"
+#include "reviewbot/http/events_handler.h"
+#include "reviewbot/platform/telegram/update_parser.h"
+
+namespace reviewbot::service {
+
+http::Routes service_routes(RouteSources sources) {
+  http::Routes routes;
+  routes.push_back(http::webhook_route(std::move(sources.parse_update), sources.accept));
+  routes.push_back(http::events_route(sources.clock, std::move(sources.accept)));
+  routes.push_back(http::links_route(std::move(sources.bot_username),
+                                     std::move(sources.link_secret),
+                                     std::move(sources.make_start_parameter)));
+  routes.push_back(admin::reviews_route(sources.store));
+  routes.push_back(admin::stats_route(sources.store));
+  http::add_routes(routes, http::health_routes(std::move(sources.readiness)));
+  routes.push_back(admin::metrics_route(std::move(sources.metrics)));
+  return routes;
+}
+
+http::UpdateParser telegram_update_parser() {
+  return [](std::string_view json) { return platform::telegram::parse_update(json); };
+}
+
+http::StartParameterMaker signed_start_parameters() {
+  return [](const std::string& secret, const std::string& external_id) {
+    return core::make_start_parameter(secret, external_id);
+  };
+}
+
+}  // namespace reviewbot::service
