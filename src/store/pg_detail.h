@@ -23,6 +23,11 @@ struct Failure : std::runtime_error {
   pg::Error error;
 };
 
+// "<what>: <the database's message>" (never with the password).
+inline core::Error as_core(const std::string& what, const pg::Error& e) {
+  return core::Error{what + ": " + e.message};
+}
+
 // Runs one statement; throws Failure on error.
 pg::QueryResult run(pg::Connection& c, std::string_view sql,
                     const std::vector<pg::Param>& params = {});

@@ -59,10 +59,6 @@ void set_claims(pg::Connection& c, const std::vector<OutboxRow>& rows, const Lea
   }
 }
 
-core::Error failed(const std::string& what, const pg::Error& e) {
-  return core::Error{what + ": " + e.message};
-}
-
 }  // namespace
 
 core::Result<std::vector<OutboxRow>> PgStore::claim_due(const Lease& lease, core::Time now,
@@ -81,7 +77,7 @@ core::Result<std::vector<OutboxRow>> PgStore::claim_due(const Lease& lease, core
     rows = read_rows(c, r);
     set_claims(c, rows, lease);
   });
-  if (!status) return failed("claiming due outbox rows failed", status.error());
+  if (!status) return pg_detail::as_core("claiming due outbox rows failed", status.error());
   return rows;
 }
 
@@ -98,7 +94,7 @@ core::Result<bool> PgStore::hold_lease(const std::string& name, const Lease& lea
                 core::to_millis(now)})
                .affected_rows() == 1;
   });
-  if (!status) return failed("holding the " + name + " lease failed", status.error());
+  if (!status) return pg_detail::as_core("holding the " + name + " lease failed", status.error());
   return held;
 }
 
@@ -107,7 +103,7 @@ core::Status PgStore::release_lease(const std::string& name, const std::string& 
     run(c, "DELETE FROM leases WHERE business_id = $1 AND name = $2 AND holder = $3",
         {options_.business_id, name, owner});
   });
-  if (!status) return failed("releasing the " + name + " lease failed", status.error());
+  if (!status) return pg_detail::as_core("releasing the " + name + " lease failed", status.error());
   return core::ok_status();
 }
 
@@ -120,7 +116,7 @@ core::Result<int> PgStore::renew_claims(const Lease& lease) {
                        {options_.business_id, lease.owner, core::to_millis(lease.until)});
     held = static_cast<int>(r.affected_rows());
   });
-  if (!status) return failed("renewing outbox claims failed", status.error());
+  if (!status) return pg_detail::as_core("renewing outbox claims failed", status.error());
   return held;
 }
 
@@ -186,7 +182,8 @@ core::Status PgStore::complete(const std::string& owner, int64_t outbox_id,
   // A follow-up reads and writes what inputs do: it takes their locks (lock_state).
   const auto status = transaction("READ COMMITTED", body);
   if (!status) {
-    return failed("completing outbox row " + std::to_string(outbox_id) + " failed", status.error());
+    return pg_detail::as_core("completing outbox row " + std::to_string(outbox_id) + " failed",
+                              status.error());
   }
   if (refused) return *refused;
   return core::ok_status();
@@ -202,8 +199,8 @@ core::Status PgStore::mark_sending(const std::string& owner, int64_t outbox_id, 
                  .affected_rows();
   });
   if (!status) {
-    return failed("marking outbox row " + std::to_string(outbox_id) + " as sending failed",
-                  status.error());
+    return pg_detail::as_core(
+        "marking outbox row " + std::to_string(outbox_id) + " as sending failed", status.error());
   }
   if (marked != 1) {
     return core::Error{"outbox row " + std::to_string(outbox_id) + " is not claimed by " + owner +
@@ -234,7 +231,7 @@ core::Result<std::vector<OutboxRow>> PgStore::settle_claims(const Lease& lease, 
             settled,
         {options_.business_id, lease.owner, core::to_millis(now)});
   });
-  if (!status) return failed("settling outbox claims failed", status.error());
+  if (!status) return pg_detail::as_core("settling outbox claims failed", status.error());
   return in_flight;
 }
 
@@ -273,7 +270,7 @@ core::Result<std::vector<RecentSend>> PgStore::sent_since(core::Time since) {
       out.push_back({pg_detail::int64_at(r, i, 0), pg_detail::time_at(r, i, 1)});
     }
   });
-  if (!status) return failed("reading recent sends failed", status.error());
+  if (!status) return pg_detail::as_core("reading recent sends failed", status.error());
   return out;
 }
 

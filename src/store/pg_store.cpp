@@ -27,10 +27,6 @@ bool retryable(pg::ErrorCode code) {
          code == pg::ErrorCode::kUniqueViolation || code == pg::ErrorCode::kConnection;
 }
 
-core::Error as_core(const std::string& what, const pg::Error& e) {
-  return core::Error{what + ": " + e.message};
-}
-
 int current_version(pg::Connection& c) {
   const auto r = run(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   return static_cast<int>(pg_detail::int64_at(r, 0, 0));
@@ -44,7 +40,7 @@ core::Status migrate(pg::Connection& c, core::Time now) {
   try {
     run(c, std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")");
   } catch (const Failure& f) {
-    return as_core("cannot take the migration lock", f.error);
+    return pg_detail::as_core("cannot take the migration lock", f.error);
   }
   core::Status status = core::ok_status();
   try {
@@ -62,7 +58,8 @@ core::Status migrate(pg::Connection& c, core::Time now) {
       run(c, "BEGIN");
       if (auto applied = c.exec_script(m.sql); !applied) {
         (void)c.exec("ROLLBACK");
-        status = as_core("migration " + std::string(m.name) + " failed", applied.error());
+        status =
+            pg_detail::as_core("migration " + std::string(m.name) + " failed", applied.error());
         break;
       }
       run(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -71,7 +68,7 @@ core::Status migrate(pg::Connection& c, core::Time now) {
     }
   } catch (const Failure& f) {
     (void)c.exec("ROLLBACK");
-    status = as_core("migrating the database failed", f.error);
+    status = pg_detail::as_core("migrating the database failed", f.error);
   }
   (void)c.exec(std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")");
   return status;
@@ -266,7 +263,8 @@ core::Status PgStore::migrate_chat(core::ChatId old_chat, core::ChatId new_chat,
     pg_detail::migrate_chat(c, options_.business_id, old_chat, new_chat, now);
   });
   if (!status)
-    return as_core("moving chat " + std::to_string(old_chat) + " failed", status.error());
+    return pg_detail::as_core("moving chat " + std::to_string(old_chat) + " failed",
+                              status.error());
   return core::ok_status();
 }
 
@@ -275,7 +273,7 @@ core::Result<ReviewPage> PgStore::list_reviews(const ReviewFilter& filter) {
   const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
     page = pg_detail::list_reviews(c, options_.business_id, filter);
   });
-  if (!status) return as_core("listing reviews failed", status.error());
+  if (!status) return pg_detail::as_core("listing reviews failed", status.error());
   return page;
 }
 
@@ -285,7 +283,7 @@ core::Result<core::Stats> PgStore::stats() {
   const auto status = transaction("REPEATABLE READ", [&](pg::Connection& c) {
     stats = pg_detail::stats(c, options_.business_id);
   });
-  if (!status) return as_core("reading stats failed", status.error());
+  if (!status) return pg_detail::as_core("reading stats failed", status.error());
   return stats;
 }
 
@@ -294,7 +292,7 @@ core::Result<OutboxStats> PgStore::outbox_stats(core::Time now) {
   const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
     stats = pg_detail::outbox_stats(c, options_.business_id, now);
   });
-  if (!status) return as_core("reading outbox stats failed", status.error());
+  if (!status) return pg_detail::as_core("reading outbox stats failed", status.error());
   return stats;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/fake_owner_accounts.h"
 #include "reviewbot/store/store.h"
 
 namespace reviewbot::testing {
@@ -316,6 +317,38 @@ class FakeStore final : public store::Store {
     }
   }
 
+  // --- OwnerAccounts: the in-memory one ---
+  core::Result<bool> add_account(const store::OwnerAccount& a) override {
+    return accounts_.add_account(a);
+  }
+  core::Result<std::optional<store::OwnerAccount>> find_account(const std::string& n) override {
+    return accounts_.find_account(n);
+  }
+  core::Result<std::vector<store::OwnerAccount>> list_accounts() override {
+    return accounts_.list_accounts();
+  }
+  core::Result<bool> remove_account(const std::string& n) override {
+    return accounts_.remove_account(n);
+  }
+  core::Status add_session(const store::OwnerSession& s) override {
+    return accounts_.add_session(s);
+  }
+  core::Result<std::optional<store::OwnerSession>> find_session(const std::string& h,
+                                                                core::Time now) override {
+    return accounts_.find_session(h, now);
+  }
+  core::Status remove_session(const std::string& h) override { return accounts_.remove_session(h); }
+  core::Result<int> failed_logins(const std::string& k, core::Time now, core::Duration w) override {
+    return accounts_.failed_logins(k, now, w);
+  }
+  core::Result<int> record_failed_login(const std::string& k, core::Time now,
+                                        core::Duration w) override {
+    return accounts_.record_failed_login(k, now, w);
+  }
+  core::Status clear_failed_logins(const std::string& k) override {
+    return accounts_.clear_failed_logins(k);
+  }
+
   bool ping() override {
     std::lock_guard lock(mutex_);
     return !unavailable_;
@@ -361,6 +394,7 @@ class FakeStore final : public store::Store {
   }
 
   mutable std::mutex mutex_;
+  FakeOwnerAccounts accounts_;
   std::optional<store::ProcessResult> forced_;
   bool unavailable_ = false;
   bool fail_marks_ = false;

@@ -76,6 +76,20 @@ class PgStore final : public Store {
   core::Result<core::Stats> stats() override;
   core::Result<OutboxStats> outbox_stats(core::Time now) override;
   core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;
+
+  core::Result<bool> add_account(const OwnerAccount& account) override;
+  core::Result<std::optional<OwnerAccount>> find_account(const std::string& name) override;
+  core::Result<std::vector<OwnerAccount>> list_accounts() override;
+  core::Result<bool> remove_account(const std::string& name) override;
+  core::Status add_session(const OwnerSession& session) override;
+  core::Result<std::optional<OwnerSession>> find_session(const std::string& token_hash,
+                                                         core::Time now) override;
+  core::Status remove_session(const std::string& token_hash) override;
+  core::Result<int> failed_logins(const std::string& key, core::Time now,
+                                  core::Duration window) override;
+  core::Result<int> record_failed_login(const std::string& key, core::Time now,
+                                        core::Duration window) override;
+  core::Status clear_failed_logins(const std::string& key) override;
   bool ping() override;
 
  private:

@@ -1,16 +1,18 @@
-// Store is a whole backend: the three narrow interfaces its clients use (the intake's
-// InputStore, the dispatcher's OutboxStore, the owner's OwnerReads) plus a health check.
+// Store is a whole backend: the narrow interfaces its clients use (the intake's
+// InputStore, the dispatcher's OutboxStore, the owner's OwnerReads, the dashboard login's
+// OwnerAccounts) plus a health check.
 // Clients take the narrowest interface they need; only main and the contract tests see a
 // whole Store. Implementations are thread-safe.
 #pragma once
 
 #include "reviewbot/store/input_store.h"
 #include "reviewbot/store/outbox_store.h"
+#include "reviewbot/store/owner_accounts.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::store {
 
-class Store : public InputStore, public OutboxStore, public OwnerReads {
+class Store : public InputStore, public OutboxStore, public OwnerReads, public OwnerAccounts {
  public:
   // Cheap check that the database answers (for /readyz).
   virtual bool ping() = 0;

@@ -5,6 +5,7 @@
 // Suites are TEMPLATE_TEST_CASEs over these lists:
 //   kOutboxBackends  implement the OutboxStore and OwnerReads::outbox_stats contracts
 //   kStoreBackends   implement every interface, process() snapshots included
+//   REVIEWBOT_ACCOUNT_BACKENDS  the OwnerAccounts contract (the fake included)
 // The FakeStore is only an outbox (its process() keeps messages, not customers).
 // Single-threaded test use only.
 #pragma once
@@ -84,3 +85,5 @@ struct FakeBackend {
 // "<name> - SqliteBackend".
 #define REVIEWBOT_OUTBOX_BACKENDS SqliteBackend, PostgresBackend, FakeBackend
 #define REVIEWBOT_STORE_BACKENDS SqliteBackend, PostgresBackend
+// OwnerAccounts: the fake keeps accounts, sessions and throttles as a database would.
+#define REVIEWBOT_ACCOUNT_BACKENDS SqliteBackend, PostgresBackend, FakeBackend
