@@ -47,6 +47,31 @@ http::FieldResult<ReviewQuery> parse_review_query(
     }
     query.filter.rating = static_cast<int>(*rating);
   }
+  for (const char* name : {"min_rating", "max_rating"}) {
+    if (const auto* v = param(params, name)) {
+      const auto rating = to_int(*v);
+      if (!rating || *rating < 1 || *rating > 5) {
+        return FieldError{std::string(name) + " must be an integer from 1 to 5", name};
+      }
+      (std::string_view(name) == "min_rating" ? query.filter.min_rating : query.filter.max_rating) =
+          static_cast<int>(*rating);
+    }
+  }
+  if (const auto* v = param(params, "trigger")) {
+    if (*v == core::to_string(core::Trigger::kTransactionCompleted)) {
+      query.filter.trigger = core::Trigger::kTransactionCompleted;
+    } else if (*v == core::to_string(core::Trigger::kThankYou)) {
+      query.filter.trigger = core::Trigger::kThankYou;
+    } else {
+      return FieldError{"trigger must be transaction.completed or thank_you", "trigger"};
+    }
+  }
+  if (const auto* v = param(params, "q")) {
+    if (v->size() > kMaxSearchBytes) {
+      return FieldError{"q must be at most " + std::to_string(kMaxSearchBytes) + " bytes", "q"};
+    }
+    query.filter.search = *v;
+  }
   for (const char* name : {"since", "until"}) {
     if (const auto* v = param(params, name)) {
       const auto t = http::parse_rfc3339(*v);

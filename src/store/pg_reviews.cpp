@@ -21,6 +21,15 @@ ReviewPage list_reviews(pg::Connection& c, const std::string& business,
     sql += std::string(" AND ") + condition + " $" + std::to_string(params.size());
   };
   if (filter.rating) add("c.rating =", *filter.rating);
+  if (filter.min_rating) add("c.rating >=", *filter.min_rating);
+  if (filter.max_rating) add("c.rating <=", *filter.max_rating);
+  if (filter.trigger) add("c.trigger_type =", std::string(core::to_string(*filter.trigger)));
+  if (!filter.search.empty()) {
+    params.push_back(codec::like_pattern(filter.search));
+    const std::string p = "$" + std::to_string(params.size());
+    sql += " AND (c.comment ILIKE " + p + " OR cu.name ILIKE " + p + " OR cu.external_id ILIKE " +
+           p + ")";
+  }
   if (filter.since) add("c.answered_at >=", core::to_millis(*filter.since));
   if (filter.until) add("c.answered_at <", core::to_millis(*filter.until));
   if (filter.after_id) add("c.id <", *filter.after_id);

@@ -44,6 +44,16 @@ core::Trigger trigger_from_string(const std::string& s) {
   throw std::runtime_error("unknown trigger in database: " + s);
 }
 
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
 std::string event_to_json(const core::TransactionEvent& e) {
   json items = json::array();
   for (const auto& item : e.items) {

@@ -20,6 +20,10 @@ std::string conversation_columns(const std::string& alias);
 // Stored names of triggers ("transaction.completed", "thank_you").
 core::Trigger trigger_from_string(const std::string& s);  // throws on an unknown name
 
+// A LIKE pattern matching any text that contains `text`: "%<text>%" with %, _ and the
+// backslash escaped by a backslash (SQLite needs ESCAPE '\'; it is PostgreSQL's default).
+std::string like_pattern(std::string_view text);
+
 // pending_events payloads.
 std::string event_to_json(const core::TransactionEvent& event);
 core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed

@@ -21,6 +21,14 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
       "FROM conversations c JOIN customers cu ON cu.id = c.customer_id "
       "WHERE c.rating IS NOT NULL";
   if (filter.rating) sql += " AND c.rating = :rating";
+  if (filter.min_rating) sql += " AND c.rating >= :min_rating";
+  if (filter.max_rating) sql += " AND c.rating <= :max_rating";
+  if (filter.trigger) sql += " AND c.trigger_type = :trigger";
+  if (!filter.search.empty()) {
+    sql +=
+        " AND (c.comment LIKE :search ESCAPE '\\' OR cu.name LIKE :search ESCAPE '\\' OR "
+        "cu.external_id LIKE :search ESCAPE '\\')";
+  }
   if (filter.since) sql += " AND c.answered_at >= :since";
   if (filter.until) sql += " AND c.answered_at < :until";
   if (filter.after_id) sql += " AND c.id < :after";
@@ -30,6 +38,10 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
   try {
     Stmt s = c.stmt(sql);
     if (filter.rating) s->bind(":rating", *filter.rating);
+    if (filter.min_rating) s->bind(":min_rating", *filter.min_rating);
+    if (filter.max_rating) s->bind(":max_rating", *filter.max_rating);
+    if (filter.trigger) s->bind(":trigger", core::to_string(*filter.trigger));
+    if (!filter.search.empty()) s->bind(":search", codec::like_pattern(filter.search));
     if (filter.since) s->bind(":since", static_cast<int64_t>(core::to_millis(*filter.since)));
     if (filter.until) s->bind(":until", static_cast<int64_t>(core::to_millis(*filter.until)));
     if (filter.after_id) s->bind(":after", static_cast<int64_t>(*filter.after_id));

@@ -97,3 +97,18 @@ TEST_CASE("review queries default and validate", "[reviews]") {
   CHECK(admin::parse_review_query({{"rating", "3x"}}, "").error().field == "rating");
   CHECK(admin::parse_review_query({{"cursor", "-1"}}, "").error().field == "cursor");
 }
+
+TEST_CASE("review queries take a rating range, a trigger and a search text", "[reviews]") {
+  auto q = admin::parse_review_query(
+      {{"min_rating", "1"}, {"max_rating", "2"}, {"trigger", "thank_you"}, {"q", "cold"}}, "");
+  REQUIRE(q);
+  CHECK(q->filter.min_rating == 1);
+  CHECK(q->filter.max_rating == 2);
+  CHECK(q->filter.trigger == core::Trigger::kThankYou);
+  CHECK(q->filter.search == "cold");
+  CHECK(admin::parse_review_query({{"max_rating", "6"}}, "").error().field == "max_rating");
+  CHECK(admin::parse_review_query({{"min_rating", "0"}}, "").error().field == "min_rating");
+  CHECK(admin::parse_review_query({{"trigger", "sale"}}, "").error().field == "trigger");
+  CHECK(admin::parse_review_query({{"q", std::string(201, 'a')}}, "").error().field == "q");
+  CHECK(admin::parse_review_query({{"q", std::string(200, 'a')}}, "").ok());
+}

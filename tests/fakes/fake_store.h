@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -260,6 +261,10 @@ class FakeStore final : public store::Store {
     for (const auto& r : reviews_) {  // newest (highest id) first
       if (f.after_id && r.id >= *f.after_id) continue;
       if (f.rating && r.rating != *f.rating) continue;
+      if (f.min_rating && r.rating < *f.min_rating) continue;
+      if (f.max_rating && r.rating > *f.max_rating) continue;
+      if (f.trigger && r.trigger != *f.trigger) continue;
+      if (!f.search.empty() && !contains_ignoring_ascii_case(r, f.search)) continue;
       if (f.since && r.answered_at < *f.since) continue;
       if (f.until && r.answered_at >= *f.until) continue;
       if (static_cast<int>(page.reviews.size()) == f.limit) {
@@ -315,6 +320,20 @@ class FakeStore final : public store::Store {
       r.done = true;
       r.sent_at = at;
     }
+  }
+
+  // The search filter's rule: comment, customer name or external id contains `text`.
+  static bool contains_ignoring_ascii_case(const core::Review& r, const std::string& text) {
+    const auto lower = [](std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    };
+    const std::string needle = lower(text);
+    for (const std::string& field :
+         {r.comment.value_or(""), r.customer_name, r.external_id.value_or("")}) {
+      if (lower(field).find(needle) != std::string::npos) return true;
+    }
+    return false;
   }
 
   // --- OwnerAccounts: the in-memory one ---

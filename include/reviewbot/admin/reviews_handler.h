@@ -17,6 +17,7 @@
 namespace reviewbot::admin {
 
 inline constexpr int kMaxReviewPage = 500;
+inline constexpr std::size_t kMaxSearchBytes = 200;
 
 struct ReviewQuery {
   store::ReviewFilter filter;
@@ -24,8 +25,11 @@ struct ReviewQuery {
   bool limit_given = false;  // CSV exports everything unless a limit was asked for
 };
 
-// Parameters: rating (1–5), since / until (RFC 3339; until exclusive), limit (1–500,
-// default 50), cursor (a next_cursor from an earlier page), format (json | csv).
+// Parameters: rating (1–5, exact), min_rating / max_rating (1–5, inclusive: max_rating=2
+// is "≤ 2"), trigger (transaction.completed | thank_you), q (text in the comment, the
+// customer's name or external id; at most kMaxSearchBytes), since / until (RFC 3339; until
+// exclusive), limit (1–500, default 50), cursor (a next_cursor from an earlier page),
+// format (json | csv).
 // Repeated parameters use the first value. The error's field names the parameter.
 // For CSV the same filters apply, but every matching review is exported (all pages)
 // unless limit is given, which then caps the rows; cursor starts the export.

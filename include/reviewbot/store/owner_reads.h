@@ -12,7 +12,12 @@
 namespace reviewbot::store {
 
 struct ReviewFilter {
-  std::optional<int> rating;
+  std::optional<int> rating;                  // exactly this rating
+  std::optional<int> min_rating, max_rating;  // inclusive bounds, e.g. max 2 for "≤ 2"
+  std::optional<core::Trigger> trigger;
+  // Reviews whose comment, customer name or external id contains this text, letters in
+  // either case (SQLite folds only ASCII letters, PostgreSQL all); empty = any.
+  std::string search;
   std::optional<core::Time> since, until;  // on answered_at; until is exclusive
   int limit = 50;                          // 1..500
   std::optional<int64_t> after_id;         // cursor: reviews with id < after_id (newest first)

@@ -1,4 +1,6 @@
-#include "sqlite_test_util.h"
+// OwnerReads contract: the review list with its filters and paging, and the stats.
+// Runs on every store backend (contract/backends.h).
+#include "store/contract/backends.h"
 #include "store/contract/outbox_helpers.h"
 
 using namespace reviewbot;
@@ -39,19 +41,20 @@ std::vector<int64_t> ids(const store::ReviewPage& page) {
 
 }  // namespace
 
-TEST_CASE("list_reviews returns rated conversations newest first", "[store][reviews]") {
-  TempDb db;
-  auto s = open_store(db.path());
+TEMPLATE_TEST_CASE("list_reviews returns rated conversations newest first",
+                   "[store][contract][reviews]", REVIEWBOT_STORE_BACKENDS) {
+  TestType backend;
+  store::Store& s = backend.store();
   // Conversation ids 1..6 (chat 100 + id); 4 is unanswered.
-  add_conversation(*s, 101, 5, at(10), true);
-  add_conversation(*s, 102, 1, at(20), true);
-  add_conversation(*s, 103, 5, at(30), true);
-  add_conversation(*s, 104, 0, {}, true);
-  add_conversation(*s, 105, 2, at(50), true);
-  add_conversation(*s, 106, 5, at(60), false);
+  add_conversation(s, 101, 5, at(10), true);
+  add_conversation(s, 102, 1, at(20), true);
+  add_conversation(s, 103, 5, at(30), true);
+  add_conversation(s, 104, 0, {}, true);
+  add_conversation(s, 105, 2, at(50), true);
+  add_conversation(s, 106, 5, at(60), false);
 
   SECTION("every review with its customer") {
-    auto page = s->list_reviews({});
+    auto page = s.list_reviews({});
     REQUIRE(page.ok());
     CHECK(ids(*page) == std::vector<int64_t>{6, 5, 3, 2, 1});
     CHECK_FALSE(page->next_cursor);
@@ -73,44 +76,70 @@ TEST_CASE("list_reviews returns rated conversations newest first", "[store][revi
   SECTION("filtered by rating") {
     store::ReviewFilter f;
     f.rating = 5;
-    CHECK(ids(*s->list_reviews(f)) == std::vector<int64_t>{6, 3, 1});
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{6, 3, 1});
+  }
+  SECTION("filtered by a rating range") {
+    store::ReviewFilter f;
+    f.max_rating = 2;
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{5, 2});
+    f.min_rating = 2;
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{5});
+  }
+  SECTION("filtered by trigger") {
+    store::ReviewFilter f;
+    f.trigger = core::Trigger::kThankYou;
+    CHECK(s.list_reviews(f)->reviews.empty());
+    f.trigger = core::Trigger::kTransactionCompleted;
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{6, 5, 3, 2, 1});
+  }
+  SECTION("searched in comments, names and external ids, either case") {
+    store::ReviewFilter f;
+    f.search = "GREAT";
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{6, 3, 1});
+    f.search = "x-105";
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{5});
+    f.search = "%";  // a wildcard character is searched for as itself
+    CHECK(s.list_reviews(f)->reviews.empty());
+    f.search = "X_10";
+    CHECK(s.list_reviews(f)->reviews.empty());
   }
   SECTION("filtered by answered_at, until exclusive") {
     store::ReviewFilter f;
     f.since = at(20);
     f.until = at(50);
-    CHECK(ids(*s->list_reviews(f)) == std::vector<int64_t>{3, 2});
+    CHECK(ids(*s.list_reviews(f)) == std::vector<int64_t>{3, 2});
   }
   SECTION("paged with a cursor") {
     store::ReviewFilter f;
     f.limit = 2;
-    auto first = s->list_reviews(f);
+    auto first = s.list_reviews(f);
     REQUIRE(first.ok());
     CHECK(ids(*first) == std::vector<int64_t>{6, 5});
     REQUIRE(first->next_cursor == std::optional<int64_t>(5));
     f.after_id = first->next_cursor;
-    auto second = s->list_reviews(f);
+    auto second = s.list_reviews(f);
     CHECK(ids(*second) == std::vector<int64_t>{3, 2});
     f.after_id = second->next_cursor;
-    auto third = s->list_reviews(f);
+    auto third = s.list_reviews(f);
     CHECK(ids(*third) == std::vector<int64_t>{1});
     CHECK_FALSE(third->next_cursor);
   }
   SECTION("the limit is clamped to 1..500") {
     store::ReviewFilter f;
     f.limit = 0;
-    CHECK(s->list_reviews(f)->reviews.size() == 1);
+    CHECK(s.list_reviews(f)->reviews.size() == 1);
     f.limit = 100000;
-    CHECK(s->list_reviews(f)->reviews.size() == 5);
+    CHECK(s.list_reviews(f)->reviews.size() == 5);
   }
 }
 
-TEST_CASE("stats count sent requests, responses and the rating distribution", "[store][reviews]") {
-  TempDb db;
-  auto s = open_store(db.path());
+TEMPLATE_TEST_CASE("stats count sent requests, responses and the rating distribution",
+                   "[store][contract][reviews]", REVIEWBOT_STORE_BACKENDS) {
+  TestType backend;
+  store::Store& s = backend.store();
 
   SECTION("an empty database") {
-    auto stats = s->stats();
+    auto stats = s.stats();
     REQUIRE(stats.ok());
     CHECK(stats->requests_sent == 0);
     CHECK(stats->responses == 0);
@@ -118,12 +147,12 @@ TEST_CASE("stats count sent requests, responses and the rating distribution", "[
     CHECK_FALSE(stats->average_rating);
   }
   SECTION("some answers") {
-    add_conversation(*s, 101, 5, at(10), true);
-    add_conversation(*s, 102, 1, at(20), true);
-    add_conversation(*s, 103, 4, at(30), true);
-    add_conversation(*s, 104, 0, {}, true);
-    add_conversation(*s, 105, 0, {}, false);  // never sent: not a request sent
-    auto stats = s->stats();
+    add_conversation(s, 101, 5, at(10), true);
+    add_conversation(s, 102, 1, at(20), true);
+    add_conversation(s, 103, 4, at(30), true);
+    add_conversation(s, 104, 0, {}, true);
+    add_conversation(s, 105, 0, {}, false);  // never sent: not a request sent
+    auto stats = s.stats();
     REQUIRE(stats.ok());
     CHECK(stats->requests_sent == 4);
     CHECK(stats->responses == 3);
