@@ -231,6 +231,7 @@ int main(int argc, char** argv) {
   server_settings.webhook_secret = cfg.telegram_webhook_secret;
   server_settings.admin_token = cfg.admin_token;
   server_settings.events_secret = cfg.events_secret;
+  admin::OwnerLogin owner_login(*db, clock, admin::LoginSettings{.admin_token = cfg.admin_token});
   http::HttpServer server(
       server_settings,
       service::service_routes(service::RouteSources{
@@ -254,7 +255,9 @@ int main(int argc, char** argv) {
                 return admin::collect_metrics(sources);
               },
           .bot_username = username.value_or(""),
-          .link_secret = cfg.telegram_bot_token}));
+          .link_secret = cfg.telegram_bot_token,
+          .owner_login = &owner_login,
+          .business_name = cfg.business_name}));
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));
 

@@ -236,6 +236,7 @@ std::optional<Reply> HttpServer::Impl::denial(Access access, const httplib::Requ
                                               std::string_view body) const {
   switch (access) {
     case Access::kPublic:
+    case Access::kOwner:  // the handler checks the session
       return std::nullopt;
     case Access::kWebhook:
       if (webhook_secret_ok(settings.webhook_secret,

@@ -1,5 +1,6 @@
 #include "reviewbot/service/routes.h"
 
+#include "reviewbot/admin/dashboard.h"
 #include "reviewbot/admin/metrics_handler.h"
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/admin/stats_handler.h"
@@ -20,6 +21,11 @@ http::Routes service_routes(RouteSources sources) {
   routes.push_back(admin::stats_route(sources.store));
   http::add_routes(routes, http::health_routes(std::move(sources.readiness)));
   routes.push_back(admin::metrics_route(std::move(sources.metrics)));
+  if (sources.owner_login != nullptr) {
+    http::add_routes(
+        routes, admin::dashboard_routes(admin::DashboardSources{sources.store, *sources.owner_login,
+                                                                std::move(sources.business_name)}));
+  }
   return routes;
 }
 

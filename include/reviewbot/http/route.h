@@ -75,6 +75,7 @@ enum class Access {
   kWebhook,  // X-Telegram-Bot-Api-Secret-Token equal to TELEGRAM_WEBHOOK_SECRET (when set)
   kAdmin,    // Authorization: Bearer ADMIN_TOKEN (503 while no token is configured)
   kEvents,   // kAdmin, or an EVENTS_SECRET signature of the body (X-Reviewbot-Signature)
+  kOwner,    // a dashboard session, which the route's handler checks (admin/dashboard.h)
 };
 
 using Handler = std::function<Reply(const Request&)>;

@@ -1,11 +1,12 @@
 // The service's route table: every module's routes (http: webhook, events, links, health;
-// admin: reviews, stats, metrics) assembled from what the running service provides. The
-// HttpServer serves it; main and the server tests build it the same way.
+// admin: reviews, stats, metrics, the dashboard) assembled from what the running service provides.
+// The HttpServer serves it; main and the server tests build it the same way.
 #pragma once
 
 #include <string>
 
 #include "reviewbot/admin/metrics.h"
+#include "reviewbot/admin/owner_login.h"
 #include "reviewbot/core/clock.h"
 #include "reviewbot/http/accept.h"
 #include "reviewbot/http/health_handler.h"
@@ -27,6 +28,8 @@ struct RouteSources {
   admin::MetricsFn metrics = {};                   // empty: HTTP counts only
   std::string bot_username = {};                   // for https://t.me/<bot>?start=... links
   std::string link_secret = {};                    // signs /start parameters
+  admin::OwnerLogin* owner_login = nullptr;        // null: no /admin dashboard
+  std::string business_name = {};                  // shown on the dashboard
 };
 
 http::Routes service_routes(RouteSources sources);

@@ -1,0 +1,33 @@
+// The owner's dashboard under /admin: login and logout, the overview and the review list
+// (with its CSV). Every page but the login needs a session cookie (rb_session: HttpOnly,
+// SameSite=Lax, Path=/admin, Secure when the request came over HTTPS as X-Forwarded-Proto
+// says, as on Heroku); without one a page redirects to the login. Every form carries a
+// CSRF token: the session's, or for the login form a token in a short-lived cookie of its
+// own (double submit). Every answer carries Content-Security-Policy (no scripts, nothing
+// from elsewhere), X-Frame-Options: DENY, nosniff and no-store.
+// Stateless routes over thread-safe parts.
+#pragma once
+
+#include <string>
+
+#include "reviewbot/admin/owner_login.h"
+#include "reviewbot/http/route.h"
+#include "reviewbot/store/owner_reads.h"
+
+namespace reviewbot::admin {
+
+inline constexpr const char* kSessionCookie = "rb_session";
+inline constexpr const char* kLoginCookie = "rb_login";
+
+// Both must outlive the routes.
+struct DashboardSources {
+  store::OwnerReads& store;
+  OwnerLogin& login;
+  std::string business_name;
+};
+
+// GET /admin, GET+POST /admin/login, POST /admin/logout, GET /admin/reviews,
+// GET /admin/reviews.csv, GET /admin/style.css.
+http::Routes dashboard_routes(DashboardSources sources);
+
+}  // namespace reviewbot::admin

@@ -1,0 +1,54 @@
+// The dashboard's HTML as pure functions of plain data: the layout, the login form, the
+// overview and the review list. Mustache templates compiled once; every string from a
+// customer, the shop or the URL is HTML-escaped; charts are inline SVG built from numbers
+// only. No scripts and no external fetches (the page's stylesheet is /admin/style.css).
+// Stateless; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reviewbot/core/types.h"
+
+namespace reviewbot::admin {
+
+// Who is looking, for the header (logout form) of every page but the login.
+struct Viewer {
+  std::string account;
+  std::string csrf_token;
+};
+
+struct PageFrame {
+  std::string title;
+  std::string business_name;  // "" = none configured
+  std::optional<Viewer> viewer;
+  std::string current;  // the nav entry to mark: "overview" | "reviews"
+};
+
+// The login form. `error` is shown above it when not empty.
+std::string login_page(const PageFrame& frame, const std::string& login_csrf,
+                       const std::string& account, const std::string& error);
+
+std::string overview_page(const PageFrame& frame, const core::Stats& stats);
+
+// The review list's filter form as submitted (echoed back into the form).
+struct ReviewListForm {
+  std::string stars;  // "" | "1".."5" | "le2" | "ge4"
+  std::string trigger;
+  std::string q;
+  std::string from, to;      // YYYY-MM-DD
+  std::string query_string;  // the filters only, for the CSV and next-page links
+};
+
+std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
+                         const std::vector<core::Review>& reviews,
+                         std::optional<int64_t> next_cursor, const std::string& error);
+
+// A short page with a heading and a sentence (errors: 403, 429, 503).
+std::string message_page(const PageFrame& frame, const std::string& text);
+
+// /admin/style.css
+const std::string& stylesheet();
+
+}  // namespace reviewbot::admin

@@ -1,0 +1,342 @@
+#include "reviewbot/admin/dashboard.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <memory>
+
+#include "reviewbot/admin/pages.h"
+#include "reviewbot/admin/passwords.h"
+#include "reviewbot/admin/review_csv.h"
+#include "reviewbot/admin/reviews_handler.h"
+#include "reviewbot/admin/stats_handler.h"
+#include "reviewbot/http/auth.h"
+#include "reviewbot/http/form.h"
+#include "reviewbot/http/rfc3339.h"
+
+namespace reviewbot::admin {
+namespace {
+
+using http::Reply;
+using http::Request;
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
+constexpr int kLoginFormSeconds = 3600;
+
+void add_security_headers(Reply& reply) {
+  reply.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'");
+  reply.headers.emplace_back("X-Frame-Options", "DENY");
+  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  reply.headers.emplace_back("Referrer-Policy", "same-origin");
+  reply.headers.emplace_back("Cache-Control", "no-store");
+}
+
+Reply html(int status, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.content_type = kHtml;
+  reply.body = std::move(body);
+  add_security_headers(reply);
+  return reply;
+}
+
+Reply redirect(const std::string& location) {
+  Reply reply = html(303, "");
+  reply.headers.emplace_back("Location", location);
+  return reply;
+}
+
+bool over_https(const Request& req) { return req.header("X-Forwarded-Proto") == "https"; }
+
+std::string cookie(const Request& req, const char* name, const std::string& value,
+                   int max_age_seconds, const char* path) {
+  std::string c = std::string(name) + "=" + value + "; Path=" + path +
+                  "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_seconds);
+  if (over_https(req)) c += "; Secure";
+  return c;
+}
+
+// The client's address for the login throttle: the nearest proxy's entry in
+// X-Forwarded-For (Heroku's router appends the client's), else the peer.
+std::string client_address(const Request& req) {
+  const std::string_view forwarded = req.header("X-Forwarded-For");
+  if (forwarded.empty()) return std::string(req.remote_addr);
+  const auto comma = forwarded.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  return std::string(last.substr(0, 64));
+}
+
+std::string field(const http::Params& form, const char* name) {
+  const auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+// Percent-encodes a query value.
+std::string url_encode(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+class Dashboard {
+ public:
+  explicit Dashboard(DashboardSources s) : s_(std::move(s)) {}
+
+  http::Routes routes(std::shared_ptr<Dashboard> self) const {
+    using M = http::Route::Method;
+    const auto page = [self](auto method) {
+      return [self, method](const Request& req) { return ((*self).*method)(req); };
+    };
+    return {
+        {M::kGet, "/admin", http::Access::kOwner, false, page(&Dashboard::overview)},
+        {M::kGet, "/admin/login", http::Access::kPublic, false, page(&Dashboard::login_form)},
+        {M::kPost, "/admin/login", http::Access::kPublic, false, page(&Dashboard::log_in)},
+        {M::kPost, "/admin/logout", http::Access::kOwner, false, page(&Dashboard::log_out)},
+        {M::kGet, "/admin/reviews", http::Access::kOwner, false, page(&Dashboard::reviews)},
+        {M::kGet, "/admin/reviews.csv", http::Access::kOwner, false, page(&Dashboard::csv)},
+        {M::kGet, "/admin/style.css", http::Access::kPublic, false,
+         [](const Request&) {
+           Reply reply;
+           reply.content_type = "text/css; charset=utf-8";
+           reply.body = stylesheet();
+           reply.headers.emplace_back("Cache-Control", "max-age=3600");
+           reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+           return reply;
+         }},
+    };
+  }
+
+ private:
+  PageFrame frame(std::string title, const store::OwnerSession* session,
+                  std::string current) const {
+    PageFrame f{std::move(title), s_.business_name, std::nullopt, std::move(current)};
+    if (session != nullptr) f.viewer = Viewer{session->account, session->csrf_token};
+    return f;
+  }
+
+  Reply unavailable() const {
+    Reply reply = html(503, message_page(frame("Temporarily unavailable", nullptr, ""),
+                                         "The database is not answering. Try again shortly."));
+    reply.headers.emplace_back("Retry-After", std::to_string(http::kRetryAfterSeconds));
+    return reply;
+  }
+
+  // The request's live session; nullopt with `refusal` set when there is none (a redirect
+  // to the login) or the store failed (503).
+  std::optional<store::OwnerSession> session(const Request& req, Reply& refusal) const {
+    const auto token = http::cookie_value(req.header("Cookie"), kSessionCookie);
+    if (token) {
+      auto found = s_.login.session(*token);
+      if (!found) {
+        spdlog::warn("dashboard: reading a session failed: {}", found.error().message);
+        refusal = unavailable();
+        return std::nullopt;
+      }
+      if (found->has_value()) return std::move(found).value();
+    }
+    refusal = redirect("/admin/login");
+    return std::nullopt;
+  }
+
+  // For POSTs: the session and a form whose csrf field matches it.
+  std::optional<store::OwnerSession> checked_post(const Request& req, Reply& refusal) const {
+    auto live = session(req, refusal);
+    if (!live) return std::nullopt;
+    const auto form = http::parse_form(req.body);
+    if (!http::constant_time_equals(field(form, "csrf"), live->csrf_token) ||
+        live->csrf_token.empty()) {
+      refusal = html(403, message_page(frame("Form expired", &*live, ""),
+                                       "This form is out of date. Go back, reload and send it "
+                                       "again."));
+      return std::nullopt;
+    }
+    return live;
+  }
+
+  Reply login_with(const Request& req, int status, const std::string& account,
+                   const std::string& error) const {
+    auto token = random_token(16);
+    if (!token) return unavailable();
+    Reply reply = html(status, login_page(frame("Log in", nullptr, ""), *token, account, error));
+    reply.headers.emplace_back(
+        "Set-Cookie", cookie(req, kLoginCookie, *token, kLoginFormSeconds, "/admin/login"));
+    return reply;
+  }
+
+  Reply login_form(const Request& req) const {
+    Reply refusal;
+    if (http::cookie_value(req.header("Cookie"), kSessionCookie) && session(req, refusal)) {
+      return redirect("/admin");
+    }
+    return login_with(req, 200, "", "");
+  }
+
+  Reply log_in(const Request& req) const {
+    const auto form = http::parse_form(req.body);
+    const std::string account = field(form, "account").substr(0, 64);
+    const auto expected = http::cookie_value(req.header("Cookie"), kLoginCookie);
+    if (!expected || expected->empty() ||
+        !http::constant_time_equals(field(form, "csrf"), *expected)) {
+      return login_with(req, 403, account, "The login form expired. Please log in again.");
+    }
+    const LoginResult result =
+        s_.login.log_in(account, field(form, "password"), client_address(req));
+    switch (result.status) {
+      case LoginResult::Status::kOk: {
+        Reply reply = redirect("/admin");
+        const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(
+            result.session.expires_at - result.session.created_at);
+        reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, result.token,
+                                                        static_cast<int>(ttl.count()), "/admin"));
+        reply.headers.emplace_back("Set-Cookie", cookie(req, kLoginCookie, "", 0, "/admin/login"));
+        return reply;
+      }
+      case LoginResult::Status::kRefused:
+        return login_with(req, 401, account, "Wrong account or password.");
+      case LoginResult::Status::kThrottled: {
+        const auto minutes =
+            std::chrono::duration_cast<std::chrono::minutes>(result.retry_after).count();
+        Reply reply = login_with(
+            req, 429, account,
+            "Too many failed logins. Try again in " + std::to_string(minutes) + " minutes.");
+        reply.headers.emplace_back(
+            "Retry-After",
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::seconds>(result.retry_after).count()));
+        return reply;
+      }
+      case LoginResult::Status::kUnavailable:
+        break;
+    }
+    return unavailable();
+  }
+
+  Reply log_out(const Request& req) const {
+    Reply refusal;
+    const auto live = checked_post(req, refusal);
+    if (!live) return refusal;
+    if (const auto token = http::cookie_value(req.header("Cookie"), kSessionCookie)) {
+      if (auto ended = s_.login.log_out(*token); !ended.ok()) {
+        spdlog::warn("dashboard: ending a session failed: {}", ended.error().message);
+        return unavailable();
+      }
+    }
+    Reply reply = redirect("/admin/login");
+    reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, "", 0, "/admin"));
+    return reply;
+  }
+
+  Reply overview(const Request& req) const {
+    Reply refusal;
+    const auto live = session(req, refusal);
+    if (!live) return refusal;
+    const auto stats = s_.store.stats();
+    if (!stats) return unavailable();
+    return html(200, overview_page(frame("Overview", &*live, "overview"), *stats));
+  }
+
+  // The dashboard's filter form → the API's parameters (reviews_handler.h).
+  static http::Params api_params(const Request& req, ReviewListForm& form) {
+    http::Params api;
+    const auto get = [&](const char* name) { return std::string(req.param(name).value_or("")); };
+    form.stars = get("stars");
+    form.trigger = get("trigger");
+    form.q = get("q");
+    form.from = get("from");
+    form.to = get("to");
+    if (form.stars == "le2") {
+      api.emplace("max_rating", "2");
+    } else if (form.stars == "ge4") {
+      api.emplace("min_rating", "4");
+    } else if (!form.stars.empty()) {
+      api.emplace("rating", form.stars);
+    }
+    if (!form.trigger.empty()) api.emplace("trigger", form.trigger);
+    if (!form.q.empty()) api.emplace("q", form.q);
+    if (!form.from.empty()) api.emplace("since", form.from + "T00:00:00Z");
+    if (!form.to.empty()) api.emplace("until_day", form.to);
+    for (const char* name : {"stars", "trigger", "q", "from", "to"}) {
+      const std::string value = get(name);
+      if (value.empty()) continue;
+      if (!form.query_string.empty()) form.query_string += "&";
+      form.query_string += std::string(name) + "=" + url_encode(value);
+    }
+    if (auto cursor = req.param("cursor")) api.emplace("cursor", std::string(*cursor));
+    return api;
+  }
+
+  // Parses the filters; `error` names a bad one. The "to" day is inclusive.
+  static http::FieldResult<ReviewQuery> query_for(const Request& req, ReviewListForm& form) {
+    http::Params api = api_params(req, form);
+    std::optional<std::string> to_day;
+    if (auto it = api.find("until_day"); it != api.end()) {
+      to_day = it->second;
+      api.erase(it);
+    }
+    auto query = parse_review_query(api, "");
+    if (!query) {
+      if (query.error().field == "since") return http::FieldError{"From must be a date", "from"};
+      return query;
+    }
+    if (!to_day) return query;
+    const auto until = http::parse_rfc3339(*to_day + "T00:00:00Z");
+    if (!until) return http::FieldError{"To must be a date", "to"};
+    ReviewQuery bounded = std::move(query).value();
+    bounded.filter.until = *until + std::chrono::hours(24);
+    return bounded;
+  }
+
+  Reply reviews(const Request& req) const {
+    Reply refusal;
+    const auto live = session(req, refusal);
+    if (!live) return refusal;
+    ReviewListForm form;
+    auto query = query_for(req, form);
+    const PageFrame f = frame("Reviews", &*live, "reviews");
+    if (!query) return html(400, reviews_page(f, form, {}, std::nullopt, query.error().error));
+    const auto page = s_.store.list_reviews(query->filter);
+    if (!page) return unavailable();
+    return html(200, reviews_page(f, form, page->reviews, page->next_cursor, ""));
+  }
+
+  Reply csv(const Request& req) const {
+    Reply refusal;
+    const auto live = session(req, refusal);
+    if (!live) return refusal;
+    ReviewListForm form;
+    auto parsed = query_for(req, form);
+    if (!parsed) return http::field_error_reply(parsed.error());
+    ReviewQuery query = std::move(parsed).value();
+    query.limit_given = false;  // every filtered review
+    Reply reply = handle_reviews_csv(query, s_.store);
+    if (reply.status == 200) reply.body = kUtf8Bom + reply.body;  // Excel reads it as UTF-8
+    add_security_headers(reply);
+    return reply;
+  }
+
+  DashboardSources s_;
+};
+
+}  // namespace
+
+http::Routes dashboard_routes(DashboardSources sources) {
+  auto dashboard = std::make_shared<Dashboard>(std::move(sources));
+  return dashboard->routes(dashboard);
+}
+
+}  // namespace reviewbot::admin

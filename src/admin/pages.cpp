@@ -1,0 +1,318 @@
+#include "reviewbot/admin/pages.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <kainjow/mustache.hpp>
+#include <memory>
+#include <mutex>
+
+#include "reviewbot/http/rfc3339.h"
+
+namespace reviewbot::admin {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+constexpr const char* kLayout = R"html(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}{{#business}} · {{business}}{{/business}} · reviewbot</title>
+<link rel="stylesheet" href="/admin/style.css">
+</head>
+<body>
+<header>
+<span class="brand">{{#business}}{{business}}{{/business}}{{^business}}reviewbot{{/business}}</span>
+{{#viewer}}
+<nav aria-label="Dashboard">
+<a href="/admin"{{#on_overview}} aria-current="page"{{/on_overview}}>Overview</a>
+<a href="/admin/reviews"{{#on_reviews}} aria-current="page"{{/on_reviews}}>Reviews</a>
+</nav>
+<form method="post" action="/admin/logout" class="logout">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit">Log out {{account}}</button>
+</form>
+{{/viewer}}
+</header>
+<main>
+<h1>{{title}}</h1>
+{{{content}}}
+</main>
+</body>
+</html>
+)html";
+
+constexpr const char* kLogin =
+    R"html({{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+<form method="post" action="/admin/login" class="login">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="account">Account <small>(empty for ADMIN_TOKEN)</small></label>
+<input id="account" name="account" autocomplete="username" value="{{account}}">
+<label for="password">Password or ADMIN_TOKEN</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Log in</button>
+</form>
+)html";
+
+constexpr const char* kOverview = R"html(<section class="cards" aria-label="Totals">
+<div class="card"><span class="figure">{{sent}}</span><span>requests sent</span></div>
+<div class="card"><span class="figure">{{responses}}</span><span>responses</span></div>
+<div class="card"><span class="figure">{{rate}}</span><span>response rate</span></div>
+<div class="card"><span class="figure">{{average}}</span><span>average rating</span></div>
+</section>
+<section aria-labelledby="dist">
+<h2 id="dist">Ratings</h2>
+{{{distribution}}}
+<p><a href="/admin/reviews?stars=le2">Unhappy customers (★ 1–2)</a> · <a href="/admin/reviews">All reviews</a></p>
+</section>
+)html";
+
+constexpr const char* kReviews = R"html(<form method="get" action="/admin/reviews" class="filters">
+<label>Rating <select name="stars">{{#stars}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stars}}</select></label>
+<label>Trigger <select name="trigger">{{#triggers}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/triggers}}</select></label>
+<label>From <input type="date" name="from" value="{{from}}"></label>
+<label>To <input type="date" name="to" value="{{to}}"></label>
+<label>Search <input type="search" name="q" value="{{q}}" maxlength="200"></label>
+<button type="submit">Filter</button>
+<a href="/admin/reviews.csv?{{query}}" class="csv">Download CSV</a>
+</form>
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+{{#empty}}<p>No reviews match.</p>{{/empty}}
+{{^empty}}
+<div class="table"><table>
+<thead><tr><th>When</th><th>Rating</th><th>Comment</th><th>Customer</th><th>Trigger</th><th>Template</th><th>Locale</th></tr></thead>
+<tbody>
+{{#reviews}}<tr>
+<td data-label="When"><time datetime="{{answered_at}}">{{answered_day}}</time></td>
+<td data-label="Rating"><span class="stars" aria-label="{{rating}} of 5">{{stars}}</span></td>
+<td data-label="Comment">{{#comment}}{{comment}}{{/comment}}{{^comment}}<span class="muted">no comment</span>{{/comment}}</td>
+<td data-label="Customer">{{name}}{{#external_id}} <span class="muted">{{external_id}}</span>{{/external_id}}{{#chat_id}} <span class="muted">chat {{chat_id}}</span>{{/chat_id}}</td>
+<td data-label="Trigger">{{trigger}}{{#transaction_id}} <span class="muted">{{transaction_id}}</span>{{/transaction_id}}</td>
+<td data-label="Template">{{template}}/{{variant}}</td>
+<td data-label="Locale">{{locale}}</td>
+</tr>
+{{/reviews}}
+</tbody></table></div>
+{{/empty}}
+{{#next}}<p><a href="/admin/reviews?{{query}}&cursor={{next}}" rel="next">Older reviews →</a></p>{{/next}}
+)html";
+
+constexpr const char* kStylesheet = R"css(*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#f5f6f8}
+header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1rem;background:#1d2430;color:#fff}
+header a{color:#fff}
+.brand{font-weight:600;margin-right:auto}
+nav{display:flex;gap:1rem}
+nav a[aria-current]{text-decoration-thickness:3px}
+.logout{margin:0}
+button{font:inherit;padding:.45rem .9rem;border:1px solid #1d2430;border-radius:6px;background:#fff;color:#1d2430;cursor:pointer}
+header button{border-color:#fff}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h2{font-size:1.15rem}
+a{color:#0b57d0}
+a:focus,button:focus,input:focus,select:focus{outline:3px solid #f2b01e;outline-offset:2px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem}
+.card{background:#fff;border-radius:8px;padding:.9rem;display:flex;flex-direction:column}
+.figure{font-size:1.8rem;font-weight:600}
+.login{display:flex;flex-direction:column;gap:.4rem;max-width:22rem;background:#fff;padding:1rem;border-radius:8px}
+input,select{font:inherit;padding:.4rem;border:1px solid #8a93a3;border-radius:6px;max-width:100%}
+.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin-bottom:1rem}
+.filters label{display:flex;flex-direction:column;font-size:.9rem}
+.error{background:#fde7e9;border-left:4px solid #c5221f;padding:.5rem .75rem}
+.muted{color:#5f6b7a;font-size:.9rem}
+.stars{color:#b36b00;letter-spacing:.05em;white-space:nowrap}
+.table{overflow-x:auto}
+table{width:100%;border-collapse:collapse;background:#fff;border-radius:8px}
+th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e3e6ea;vertical-align:top}
+td{overflow-wrap:anywhere}
+svg{max-width:100%;height:auto}
+svg a:focus rect{outline:3px solid #f2b01e}
+@media (max-width:40rem){
+thead{display:none}
+table,tbody,tr,td{display:block;width:100%}
+tr{border-bottom:2px solid #d0d4da;padding:.4rem 0}
+td{border:0;padding:.2rem .5rem}
+td::before{content:attr(data-label);display:block;font-size:.75rem;color:#5f6b7a}
+}
+)css";
+
+const mustache& compiled(const char* text) {
+  // Each template text is compiled on first use and kept.
+  static std::mutex mutex;
+  static std::vector<std::pair<const char*, std::unique_ptr<mustache>>> cache;
+  std::lock_guard lock(mutex);
+  for (const auto& [key, tmpl] : cache) {
+    if (key == text) return *tmpl;
+  }
+  cache.emplace_back(text, std::make_unique<mustache>(text));
+  return *cache.back().second;
+}
+
+std::string render(const char* text, const data& d) {
+  // kainjow's render is const but not documented thread-safe: render a copy.
+  mustache tmpl = compiled(text);
+  return tmpl.render(d);
+}
+
+std::string frame_page(const PageFrame& frame, const std::string& content) {
+  data d;
+  d.set("title", frame.title);
+  d.set("business", frame.business_name.empty() ? data(false) : data(frame.business_name));
+  if (frame.viewer) {
+    data viewer;
+    viewer.set("account", frame.viewer->account);
+    viewer.set("csrf", frame.viewer->csrf_token);
+    viewer.set("on_overview", frame.current == "overview");
+    viewer.set("on_reviews", frame.current == "reviews");
+    d.set("viewer", viewer);
+  } else {
+    d.set("viewer", false);
+  }
+  d.set("content", content);
+  return render(kLayout, d);
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string stars_text(int rating) {
+  std::string out;
+  for (int i = 1; i <= 5; ++i) out += i <= rating ? "★" : "☆";
+  return out;
+}
+
+// Horizontal bars for ratings 5 down to 1, each a link to its reviews.
+std::string distribution_svg(const core::Stats& stats) {
+  const int64_t top =
+      std::max<int64_t>(1, *std::max_element(stats.distribution, stats.distribution + 5));
+  constexpr int kRow = 34;
+  constexpr int kLabel = 48;
+  constexpr int kBar = 420;
+  std::string svg = "<svg role=\"img\" aria-label=\"Ratings from 5 to 1 stars\" viewBox=\"0 0 " +
+                    std::to_string(kLabel + kBar + 70) + " " + std::to_string(5 * kRow) +
+                    "\" width=\"" + std::to_string(kLabel + kBar + 70) + "\">";
+  for (int rating = 5; rating >= 1; --rating) {
+    const int64_t count = stats.distribution[rating - 1];
+    const int y = (5 - rating) * kRow;
+    const int width = static_cast<int>(count * kBar / top);
+    const std::string r = std::to_string(rating);
+    svg += "<a href=\"/admin/reviews?stars=" + r + "\" aria-label=\"" + r +
+           " stars: " + std::to_string(count) + " reviews\">";
+    svg += "<text x=\"0\" y=\"" + std::to_string(y + 22) + "\" font-size=\"15\">" + r + " ★</text>";
+    svg += "<rect x=\"" + std::to_string(kLabel) + "\" y=\"" + std::to_string(y + 6) +
+           "\" width=\"" + std::to_string(kBar) + "\" height=\"22\" fill=\"#e3e6ea\" rx=\"4\"/>";
+    svg += "<rect x=\"" + std::to_string(kLabel) + "\" y=\"" + std::to_string(y + 6) +
+           "\" width=\"" + std::to_string(width) + "\" height=\"22\" fill=\"" +
+           (rating <= 2   ? "#c5221f"
+            : rating == 3 ? "#b36b00"
+                          : "#188038") +
+           "\" rx=\"4\"/>";
+    svg += "<text x=\"" + std::to_string(kLabel + kBar + 8) + "\" y=\"" + std::to_string(y + 22) +
+           "\" font-size=\"15\">" + std::to_string(count) + "</text></a>";
+  }
+  return svg + "</svg>";
+}
+
+data options(const std::vector<std::pair<std::string, std::string>>& choices,
+             const std::string& selected) {
+  data list(data::type::list);
+  for (const auto& [value, label] : choices) {
+    data option;
+    option.set("value", value);
+    option.set("label", label);
+    option.set("selected", value == selected);
+    list.push_back(option);
+  }
+  return list;
+}
+
+data text_or_false(const std::optional<std::string>& s) {
+  return s && !s->empty() ? data(*s) : data(false);
+}
+
+}  // namespace
+
+std::string login_page(const PageFrame& frame, const std::string& login_csrf,
+                       const std::string& account, const std::string& error) {
+  data d;
+  d.set("csrf", login_csrf);
+  d.set("account", account);
+  d.set("error", error.empty() ? data(false) : data(error));
+  return frame_page(frame, render(kLogin, d));
+}
+
+std::string overview_page(const PageFrame& frame, const core::Stats& stats) {
+  data d;
+  d.set("sent", std::to_string(stats.requests_sent));
+  d.set("responses", std::to_string(stats.responses));
+  d.set("rate", fixed(stats.response_rate * 100, 0) + " %");
+  d.set("average", stats.average_rating ? fixed(*stats.average_rating, 2) + " ★" : "–");
+  d.set("distribution", distribution_svg(stats));
+  return frame_page(frame, render(kOverview, d));
+}
+
+std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
+                         const std::vector<core::Review>& reviews,
+                         std::optional<int64_t> next_cursor, const std::string& error) {
+  data d;
+  d.set("stars", options({{"", "Any"},
+                          {"le2", "★ 1–2"},
+                          {"ge4", "★ 4–5"},
+                          {"1", "★ 1"},
+                          {"2", "★ 2"},
+                          {"3", "★ 3"},
+                          {"4", "★ 4"},
+                          {"5", "★ 5"}},
+                         form.stars));
+  d.set(
+      "triggers",
+      options({{"", "Any"}, {"transaction.completed", "Sale"}, {"thank_you", "Thank-you message"}},
+              form.trigger));
+  d.set("from", form.from);
+  d.set("to", form.to);
+  d.set("q", form.q);
+  d.set("query", form.query_string);
+  d.set("error", error.empty() ? data(false) : data(error));
+  d.set("empty", reviews.empty());
+  data rows(data::type::list);
+  for (const auto& r : reviews) {
+    data row;
+    const std::string when = http::format_rfc3339(r.answered_at);
+    row.set("answered_at", when);
+    row.set("answered_day", when.substr(0, 10) + " " + when.substr(11, 5));
+    row.set("rating", std::to_string(r.rating));
+    row.set("stars", stars_text(r.rating));
+    row.set("comment", text_or_false(r.comment));
+    row.set("name", r.customer_name.empty() ? std::string("–") : r.customer_name);
+    row.set("external_id", text_or_false(r.external_id));
+    row.set("chat_id", r.chat_id ? data(std::to_string(*r.chat_id)) : data(false));
+    row.set("trigger", r.trigger == core::Trigger::kThankYou ? "thank-you" : "sale");
+    row.set("transaction_id", text_or_false(r.transaction_id));
+    row.set("template", r.template_name);
+    row.set("variant", r.variant);
+    row.set("locale", r.locale);
+    rows.push_back(row);
+  }
+  d.set("reviews", rows);
+  d.set("next", next_cursor ? data(std::to_string(*next_cursor)) : data(false));
+  return frame_page(frame, render(kReviews, d));
+}
+
+std::string message_page(const PageFrame& frame, const std::string& text) {
+  data d;
+  d.set("text", text);
+  return frame_page(frame, render("<p>{{text}}</p>\n", d));
+}
+
+const std::string& stylesheet() {
+  static const std::string kCss = kStylesheet;
+  return kCss;
+}
+
+}  // namespace reviewbot::admin
