@@ -93,6 +93,16 @@ std::string url_encode(std::string_view value) {
   return out;
 }
 
+// A static file of the dashboard, cached for an hour.
+Reply asset(const char* content_type, const std::string& body) {
+  Reply reply;
+  reply.content_type = content_type;
+  reply.body = body;
+  reply.headers.emplace_back("Cache-Control", "max-age=3600");
+  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return reply;
+}
+
 class Dashboard {
  public:
   explicit Dashboard(DashboardSources s) : s_(std::move(s)) {}
@@ -110,14 +120,9 @@ class Dashboard {
         {M::kGet, "/admin/reviews", http::Access::kOwner, false, page(&Dashboard::reviews)},
         {M::kGet, "/admin/reviews.csv", http::Access::kOwner, false, page(&Dashboard::csv)},
         {M::kGet, "/admin/style.css", http::Access::kPublic, false,
-         [](const Request&) {
-           Reply reply;
-           reply.content_type = "text/css; charset=utf-8";
-           reply.body = stylesheet();
-           reply.headers.emplace_back("Cache-Control", "max-age=3600");
-           reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-           return reply;
-         }},
+         [](const Request&) { return asset("text/css; charset=utf-8", stylesheet()); }},
+        {M::kGet, "/admin/icon.svg", http::Access::kPublic, false,
+         [](const Request&) { return asset("image/svg+xml", icon_svg()); }},
     };
   }
 

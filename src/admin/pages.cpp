@@ -21,6 +21,7 @@ constexpr const char* kLayout = R"html(<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}}{{#business}} · {{business}}{{/business}} · reviewbot</title>
 <link rel="stylesheet" href="/admin/style.css">
+<link rel="icon" href="/admin/icon.svg" type="image/svg+xml">
 </head>
 <body>
 <header>
@@ -90,7 +91,7 @@ constexpr const char* kReviews = R"html(<form method="get" action="/admin/review
 <td data-label="Comment">{{#comment}}{{comment}}{{/comment}}{{^comment}}<span class="muted">no comment</span>{{/comment}}</td>
 <td data-label="Customer">{{name}}{{#external_id}} <span class="muted">{{external_id}}</span>{{/external_id}}{{#chat_id}} <span class="muted">chat {{chat_id}}</span>{{/chat_id}}</td>
 <td data-label="Trigger">{{trigger}}{{#transaction_id}} <span class="muted">{{transaction_id}}</span>{{/transaction_id}}</td>
-<td data-label="Template">{{template}}/{{variant}}</td>
+<td data-label="Template">{{template}}{{#variant}} / {{variant}}{{/variant}}</td>
 <td data-label="Locale">{{locale}}</td>
 </tr>
 {{/reviews}}
@@ -295,7 +296,7 @@ std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
     row.set("trigger", r.trigger == core::Trigger::kThankYou ? "thank-you" : "sale");
     row.set("transaction_id", text_or_false(r.transaction_id));
     row.set("template", r.template_name);
-    row.set("variant", r.variant);
+    row.set("variant", r.variant.empty() ? data(false) : data(r.variant));
     row.set("locale", r.locale);
     rows.push_back(row);
   }
@@ -308,6 +309,13 @@ std::string message_page(const PageFrame& frame, const std::string& text) {
   data d;
   d.set("text", text);
   return frame_page(frame, render("<p>{{text}}</p>\n", d));
+}
+
+const std::string& icon_svg() {
+  static const std::string kIcon =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\"><path fill=\"#b36b00\" "
+      "d=\"M12 2l3 7h7l-5.5 4.5 2 7.5-6.5-4.5-6.5 4.5 2-7.5L2 9h7z\"/></svg>";
+  return kIcon;
 }
 
 const std::string& stylesheet() {

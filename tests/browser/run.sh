@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the chat page's browser test (chat_page.test.mjs) with headless Debian chromium.
+# Runs the browser tests (chat_page.test.mjs: mock_platform's chat page; dashboard.test.mjs:
+# the owner's dashboard) with headless Debian chromium.
 # Exits 77 (CTest's "skipped") when node or chromium is missing, unless
 # REVIEWBOT_BROWSER_TESTS=1 says the test is required (scripts/test sets it in CI).
 # Installs tests/browser/node_modules with `npm ci` (the committed lockfile) when absent.
@@ -32,4 +33,4 @@ fi
 
 export CHROMIUM_PATH=$chromium
 cd "$here"
-exec node --test-reporter=spec chat_page.test.mjs
+exec node --test --test-reporter=spec chat_page.test.mjs dashboard.test.mjs

@@ -27,7 +27,7 @@ struct DashboardSources {
 };
 
 // GET /admin, GET+POST /admin/login, POST /admin/logout, GET /admin/reviews,
-// GET /admin/reviews.csv, GET /admin/style.css.
+// GET /admin/reviews.csv, GET /admin/style.css, GET /admin/icon.svg.
 http::Routes dashboard_routes(DashboardSources sources);
 
 }  // namespace reviewbot::admin

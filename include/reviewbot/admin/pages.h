@@ -50,5 +50,7 @@ std::string message_page(const PageFrame& frame, const std::string& text);
 
 // /admin/style.css
 const std::string& stylesheet();
+// /admin/icon.svg: a star
+const std::string& icon_svg();
 
 }  // namespace reviewbot::admin

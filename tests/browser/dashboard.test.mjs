@@ -1,0 +1,151 @@
+// Browser test of the owner's dashboard against a real reviewbot and mock_platform: two
+// customers answer through mock_platform's control API (one unhappy, one happy), then the
+// owner logs in (a wrong password first), reads the overview, drills down from the chart
+// to the unhappy review, filters, downloads the CSV and logs out. Pages are checked at a
+// phone's and a desktop's width; screenshots go to <artifacts>/dashboard-*.png.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM_ARGS, eventually, paths, removeTempDir, startStack, tempDir } from './harness.mjs';
+
+let stack = null;
+let browser = null;
+let profileDir = null;
+
+async function post(url, body, headers = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `POST ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+// A customer of mock_platform rates a sale and comments, through the control API.
+async function review(name, rating, comment, n) {
+  const { user_id: chat } = await post(`${stack.mockUrl}/_mock/users`, { name, language_code: 'en' });
+  await post(`${stack.reviewbotUrl}/v1/events`, {
+    id: `evt-dash-${n}`,
+    type: 'transaction.completed',
+    occurred_at: new Date().toISOString(),
+    customer: { telegram_chat_id: chat, name, locale: 'en' },
+    transaction: { id: `T-${n}`, amount: 12.5, currency: 'EUR', items: [{ name: 'Flat white' }] },
+  }, { Authorization: `Bearer ${stack.adminToken}` });
+  const botMessages = async () => {
+    const res = await fetch(`${stack.mockUrl}/_mock/chats/${chat}`);
+    return (await res.json()).messages.filter((m) => m.from === 'bot');
+  };
+  const request = await eventually(async () => (await botMessages())
+    .find((m) => (m.inline_keyboard?.[0] || []).length === 5), 15000, `${name}'s request`);
+  await post(`${stack.mockUrl}/_mock/users/${chat}/press`,
+    { message_id: request.message_id, callback_data: request.inline_keyboard[0][rating - 1].callback_data });
+  await eventually(async () => (await botMessages()).length >= 2, 15000, `${name}'s comment prompt`);
+  await post(`${stack.mockUrl}/_mock/users/${chat}/messages`, { text: comment });
+  await eventually(async () => (await botMessages()).length >= 3, 15000, `${name}'s thank-you`);
+}
+
+before(async () => {
+  stack = await startStack();
+  profileDir = tempDir('reviewbot-chromium-');
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: paths.chromium, headless: true, args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 }, acceptDownloads: true, timeout: 30000,
+  });
+  await review('Dana', 2, 'The <b>coffee</b> was cold', 1);
+  await review('Eli', 5, 'Perfect, thanks', 2);
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (stack) await stack.stop();
+  if (profileDir) removeTempDir(profileDir);
+});
+
+async function shot(page, name) {
+  fs.mkdirSync(paths.artifacts, { recursive: true });
+  const file = path.join(paths.artifacts, `dashboard-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+}
+
+test('the owner logs in, drills down to the unhappy review, exports CSV and logs out', { timeout: 120000 }, async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // The refused login is answered 401 on purpose; chromium logs that as an error.
+    if (m.type() === 'error' && !m.text().includes('status of 401')) problems.push(`console: ${m.text()}`);
+  });
+
+  await page.goto(`${stack.reviewbotUrl}/admin`);
+  assert.match(page.url(), /\/admin\/login$/);
+  await page.getByLabel('Password or ADMIN_TOKEN').fill('not the token');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Wrong account or password' }).waitFor();
+  await shot(page, 'login-refused');
+
+  await page.getByLabel('Password or ADMIN_TOKEN').fill(stack.adminToken);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const cards = await page.locator('.card').allInnerTexts();
+  assert.ok(cards.some((c) => /^2\s+responses$/.test(c)), `cards: ${cards}`);
+  await shot(page, 'overview-desktop');
+
+  // The 2-star bar of the chart leads to exactly the unhappy review.
+  await page.locator('svg a[href="/admin/reviews?stars=2"]').click();
+  await page.getByRole('heading', { name: 'Reviews' }).waitFor();
+  const rows = page.locator('tbody tr');
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /The <b>coffee<\/b> was cold/);
+  assert.equal(await page.locator('tbody b').count(), 0, 'the comment is text, not markup');
+
+  // The ≤ 2 filter from the form, then the CSV of exactly that set.
+  await page.getByLabel('Rating').selectOption('le2');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/stars=le2/);
+  assert.equal(await rows.count(), 1);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('\ufeffid,rating,comment'), 'UTF-8 with BOM');
+  assert.equal(csv.trim().split('\r\n').length, 2, 'header and the one filtered row');
+  assert.match(csv, /The <b>coffee<\/b> was cold/);
+
+  await page.getByLabel('Search').fill('perfect');
+  await page.getByLabel('Rating').selectOption('');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/q=perfect/);
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /Perfect, thanks/);
+
+  // At a phone's width the table becomes stacked cards and nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${stack.reviewbotUrl}/admin/reviews`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  await shot(page, 'reviews-phone');
+  await page.goto(`${stack.reviewbotUrl}/admin`);
+  await shot(page, 'overview-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${stack.reviewbotUrl}/admin/reviews`);
+  await shot(page, 'reviews-desktop');
+
+  // Keyboard: Tab reaches the navigation first.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Overview');
+
+  await page.getByRole('button', { name: /Log out/ }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  await page.goto(`${stack.reviewbotUrl}/admin/reviews`);
+  assert.match(page.url(), /\/admin\/login$/, 'the session ended');
+
+  assert.deepEqual(problems, [], 'no script errors or CSP violations');
+});
