@@ -119,6 +119,10 @@ class Dashboard {
         {M::kPost, "/admin/logout", http::Access::kOwner, false, page(&Dashboard::log_out)},
         {M::kGet, "/admin/reviews", http::Access::kOwner, false, page(&Dashboard::reviews)},
         {M::kGet, "/admin/reviews.csv", http::Access::kOwner, false, page(&Dashboard::csv)},
+        {M::kGet, "/admin/accounts", http::Access::kOwner, false, page(&Dashboard::accounts)},
+        {M::kPost, "/admin/accounts", http::Access::kOwner, false, page(&Dashboard::add_account)},
+        {M::kPost, "/admin/accounts/remove", http::Access::kOwner, false,
+         page(&Dashboard::remove_account)},
         {M::kGet, "/admin/style.css", http::Access::kPublic, false,
          [](const Request&) { return asset("text/css; charset=utf-8", stylesheet()); }},
         {M::kGet, "/admin/icon.svg", http::Access::kPublic, false,
@@ -332,6 +336,46 @@ class Dashboard {
     if (reply.status == 200) reply.body = kUtf8Bom + reply.body;  // Excel reads it as UTF-8
     add_security_headers(reply);
     return reply;
+  }
+
+  Reply accounts_with(const store::OwnerSession& live, int status, const std::string& notice,
+                      const std::string& error) const {
+    const auto listed = s_.login.list_accounts();
+    if (!listed) return unavailable();
+    std::vector<std::string> names;
+    for (const auto& account : *listed) names.push_back(account.name);
+    return html(status, accounts_page(frame("Accounts", &live, "accounts"), names, notice, error));
+  }
+
+  Reply accounts(const Request& req) const {
+    Reply refusal;
+    const auto live = session(req, refusal);
+    if (!live) return refusal;
+    return accounts_with(*live, 200, "", "");
+  }
+
+  Reply add_account(const Request& req) const {
+    Reply refusal;
+    const auto live = checked_post(req, refusal);
+    if (!live) return refusal;
+    const auto form = http::parse_form(req.body);
+    const std::string name = field(form, "name");
+    if (auto added = s_.login.add_account(name, field(form, "password")); !added.ok()) {
+      return accounts_with(*live, 400, "", added.error().message);
+    }
+    return accounts_with(*live, 200, "Added " + name + ".", "");
+  }
+
+  Reply remove_account(const Request& req) const {
+    Reply refusal;
+    const auto live = checked_post(req, refusal);
+    if (!live) return refusal;
+    const std::string name = field(http::parse_form(req.body), "name");
+    const auto removed = s_.login.remove_account(name);
+    if (!removed) return unavailable();
+    spdlog::info("owner account removed account={} by={}", name, live->account);
+    if (!*removed) return accounts_with(*live, 404, "", "There is no account named " + name + ".");
+    return accounts_with(*live, 200, "Removed " + name + ".", "");
   }
 
   DashboardSources s_;

@@ -30,6 +30,7 @@ constexpr const char* kLayout = R"html(<!doctype html>
 <nav aria-label="Dashboard">
 <a href="/admin"{{#on_overview}} aria-current="page"{{/on_overview}}>Overview</a>
 <a href="/admin/reviews"{{#on_reviews}} aria-current="page"{{/on_reviews}}>Reviews</a>
+<a href="/admin/accounts"{{#on_accounts}} aria-current="page"{{/on_accounts}}>Accounts</a>
 </nav>
 <form method="post" action="/admin/logout" class="logout">
 <input type="hidden" name="csrf" value="{{csrf}}">
@@ -100,6 +101,29 @@ constexpr const char* kReviews = R"html(<form method="get" action="/admin/review
 {{#next}}<p><a href="/admin/reviews?{{query}}&cursor={{next}}" rel="next">Older reviews →</a></p>{{/next}}
 )html";
 
+constexpr const char* kAccounts =
+    R"html({{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+<p>Everyone listed here, and whoever has ADMIN_TOKEN (as <strong>admin</strong>), can open this dashboard.</p>
+{{#has_names}}<ul class="accounts">{{/has_names}}
+{{#names}}<li>{{name}}
+<form method="post" action="/admin/accounts/remove">
+<input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{name}}">
+<button type="submit" aria-label="Remove {{name}}">Remove</button>
+</form></li>
+{{/names}}
+{{#has_names}}</ul>{{/has_names}}
+<h2>Add an account</h2>
+<form method="post" action="/admin/accounts" class="login">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<label for="new-name">Name <small>(letters, digits, . _ @ -)</small></label>
+<input id="new-name" name="name" required maxlength="64" autocomplete="off">
+<label for="new-password">Password <small>(at least 10 characters)</small></label>
+<input id="new-password" name="password" type="password" required minlength="10" autocomplete="new-password">
+<button type="submit">Add account</button>
+</form>
+)html";
+
 constexpr const char* kStylesheet = R"css(*{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#f5f6f8}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1rem;background:#1d2430;color:#fff}
@@ -123,6 +147,10 @@ input,select{font:inherit;padding:.4rem;border:1px solid #8a93a3;border-radius:6
 .filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin-bottom:1rem}
 .filters label{display:flex;flex-direction:column;font-size:.9rem}
 .error{background:#fde7e9;border-left:4px solid #c5221f;padding:.5rem .75rem}
+.notice{background:#e6f4ea;border-left:4px solid #188038;padding:.5rem .75rem}
+.accounts{list-style:none;padding:0;max-width:30rem}
+.accounts li{display:flex;justify-content:space-between;align-items:center;background:#fff;padding:.5rem .75rem;border-radius:6px;margin-bottom:.4rem}
+.accounts form{margin:0}
 .muted{color:#5f6b7a;font-size:.9rem}
 .stars{color:#b36b00;letter-spacing:.05em;white-space:nowrap}
 .table{overflow-x:auto}
@@ -168,6 +196,7 @@ std::string frame_page(const PageFrame& frame, const std::string& content) {
     viewer.set("csrf", frame.viewer->csrf_token);
     viewer.set("on_overview", frame.current == "overview");
     viewer.set("on_reviews", frame.current == "reviews");
+    viewer.set("on_accounts", frame.current == "accounts");
     d.set("viewer", viewer);
   } else {
     d.set("viewer", false);
@@ -303,6 +332,25 @@ std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
   d.set("reviews", rows);
   d.set("next", next_cursor ? data(std::to_string(*next_cursor)) : data(false));
   return frame_page(frame, render(kReviews, d));
+}
+
+std::string accounts_page(const PageFrame& frame, const std::vector<std::string>& names,
+                          const std::string& notice, const std::string& error) {
+  data d;
+  const std::string csrf = frame.viewer ? frame.viewer->csrf_token : std::string();
+  d.set("csrf", csrf);
+  d.set("notice", notice.empty() ? data(false) : data(notice));
+  d.set("error", error.empty() ? data(false) : data(error));
+  data list(data::type::list);
+  for (const auto& name : names) {
+    data entry;
+    entry.set("name", name);
+    entry.set("csrf", csrf);
+    list.push_back(entry);
+  }
+  d.set("names", list);
+  d.set("has_names", !names.empty());
+  return frame_page(frame, render(kAccounts, d));
 }
 
 std::string message_page(const PageFrame& frame, const std::string& text) {

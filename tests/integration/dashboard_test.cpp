@@ -200,3 +200,40 @@ TEST_CASE("the review pages filter, export and escape what customers wrote", "[e
   Browser stranger(d.bot);
   CHECK(stranger.get("/admin/reviews.csv")->status == 303);
 }
+
+TEST_CASE("the admin adds a named account that logs in, and removing it ends its sessions",
+          "[e2e][dashboard]") {
+  Deployment d;
+  Browser admin(d.bot);
+  REQUIRE(admin.log_in("", kAdmin)->status == 303);
+  auto page = admin.get("/admin/accounts");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  const std::string token = admin.csrf(page->body);
+  auto short_password = admin.post("/admin/accounts", "csrf=" + token + "&name=ann&password=short");
+  REQUIRE(short_password);
+  CHECK(short_password->status == 400);
+  CHECK(short_password->body.find("at least 10 characters") != std::string::npos);
+  auto forged = admin.post("/admin/accounts", "name=eve&password=long+enough+pw");
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+  auto added = admin.post("/admin/accounts", "csrf=" + token + "&name=ann&password=long+enough+pw");
+  REQUIRE(added);
+  CHECK(added->status == 200);
+  CHECK(added->body.find("Added ann.") != std::string::npos);
+  CHECK(added->body.find("<li>eve") == std::string::npos);
+  CHECK(added->body.find("<li>ann") != std::string::npos);
+
+  Browser ann(d.bot);
+  CHECK(ann.log_in("ann", "long+enough+pX")->status == 401);
+  REQUIRE(ann.log_in("ann", "long+enough+pw")->status == 303);
+  auto overview = ann.get("/admin");
+  REQUIRE(overview);
+  CHECK(overview->body.find("Log out ann") != std::string::npos);
+
+  auto removed = admin.post("/admin/accounts/remove", "csrf=" + token + "&name=ann");
+  REQUIRE(removed);
+  CHECK(removed->status == 200);
+  CHECK(ann.get("/admin")->status == 303);
+  CHECK(ann.log_in("ann", "long+enough+pw")->status == 401);
+}

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reviewbot/core/clock.h"
 #include "reviewbot/core/result.h"
@@ -52,6 +53,14 @@ class OwnerLogin {
   // A–Z a–z 0–9 . _ @ -, the reserved "admin", a password shorter than
   // kMinPasswordBytes, a name already taken.
   core::Status add_account(std::string_view name, std::string_view password);
+
+  core::Result<std::vector<store::OwnerAccount>> list_accounts() {
+    return accounts_.list_accounts();
+  }
+  // Removes the account and ends its sessions; false when there was none.
+  core::Result<bool> remove_account(const std::string& name) {
+    return accounts_.remove_account(name);
+  }
 
   const LoginSettings& settings() const { return settings_; }
 

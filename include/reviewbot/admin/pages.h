@@ -23,7 +23,7 @@ struct PageFrame {
   std::string title;
   std::string business_name;  // "" = none configured
   std::optional<Viewer> viewer;
-  std::string current;  // the nav entry to mark: "overview" | "reviews"
+  std::string current;  // the nav entry to mark: "overview" | "reviews" | "accounts"
 };
 
 // The login form. `error` is shown above it when not empty.
@@ -44,6 +44,11 @@ struct ReviewListForm {
 std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
                          const std::vector<core::Review>& reviews,
                          std::optional<int64_t> next_cursor, const std::string& error);
+
+// Named accounts with a form to add one and a button to remove each. `notice` (a success)
+// or `error` is shown above them.
+std::string accounts_page(const PageFrame& frame, const std::vector<std::string>& names,
+                          const std::string& notice, const std::string& error);
 
 // A short page with a heading and a sentence (errors: 403, 429, 503).
 std::string message_page(const PageFrame& frame, const std::string& text);
