@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "reviewbot/admin/metrics_handler.h"
+#include "reviewbot/admin/owner_login.h"
 #include "reviewbot/config/config.h"
 #include "reviewbot/config/logging.h"
 #include "reviewbot/config/template_loader.h"

@@ -92,7 +92,8 @@ const std::array<Variable, 28> kVariables = {{
            v == "polling" ? Config::UpdatesMode::kPolling : Config::UpdatesMode::kWebhook;
        return core::ok_status();
      }},
-    {"ADMIN_TOKEN", "", "bearer token for /v1/* and /admin; without it they stay closed", false,
+    {"ADMIN_TOKEN", "",
+     "bearer token for /v1/* and the password of the /admin dashboard's admin login", false,
      [](Config& c, const std::string& v) -> Status {
        if (auto s = check_secret(v); !s) return s;
        c.admin_token = v;
