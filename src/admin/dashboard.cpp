@@ -23,6 +23,7 @@ using http::Request;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 constexpr int kLoginFormSeconds = 3600;
+constexpr int kTrendWeeks = 12;
 
 void add_security_headers(Reply& reply) {
   reply.headers.emplace_back(
@@ -256,7 +257,19 @@ class Dashboard {
     if (!live) return refusal;
     const auto stats = s_.store.stats();
     if (!stats) return unavailable();
-    return html(200, overview_page(frame("Overview", &*live, "overview"), *stats));
+    // Twelve weeks ending with today (UTC days).
+    const auto today = std::chrono::floor<std::chrono::days>(s_.clock.now());
+    const auto weeks = s_.store.weekly_ratings(today + std::chrono::days(1), kTrendWeeks);
+    if (!weeks) return unavailable();
+    std::vector<TrendWeek> trend;
+    for (const auto& w : *weeks) {
+      trend.push_back(TrendWeek{w.start, w.responses,
+                                w.responses > 0
+                                    ? std::optional<double>(static_cast<double>(w.rating_sum) /
+                                                            static_cast<double>(w.responses))
+                                    : std::nullopt});
+    }
+    return html(200, overview_page(frame("Overview", &*live, "overview"), *stats, trend));
   }
 
   // The dashboard's filter form → the API's parameters (reviews_handler.h).

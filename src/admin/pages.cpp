@@ -69,6 +69,10 @@ constexpr const char* kOverview = R"html(<section class="cards" aria-label="Tota
 {{{distribution}}}
 <p><a href="/admin/reviews?stars=le2">Unhappy customers (★ 1–2)</a> · <a href="/admin/reviews">All reviews</a></p>
 </section>
+<section aria-labelledby="trend">
+<h2 id="trend">Responses per week</h2>
+{{{trend}}}
+</section>
 )html";
 
 constexpr const char* kReviews = R"html(<form method="get" action="/admin/reviews" class="filters">
@@ -249,6 +253,47 @@ std::string distribution_svg(const core::Stats& stats) {
   return svg + "</svg>";
 }
 
+std::string day(core::Time t) { return http::format_rfc3339(t).substr(0, 10); }
+
+// Columns of responses for each week, linked to that week's reviews, with the week's
+// average rating above each column.
+std::string trend_svg(const std::vector<TrendWeek>& trend) {
+  int64_t top = 1;
+  for (const auto& w : trend) top = std::max(top, w.responses);
+  constexpr int kColumn = 46;
+  constexpr int kHeight = 140;
+  const int width = static_cast<int>(trend.size()) * kColumn;
+  std::string svg =
+      "<svg role=\"img\" aria-label=\"Responses per week, oldest first\" viewBox=\"0 0 " +
+      std::to_string(width) + " " + std::to_string(kHeight + 44) + "\" width=\"" +
+      std::to_string(width) + "\">";
+  for (std::size_t i = 0; i < trend.size(); ++i) {
+    const TrendWeek& w = trend[i];
+    const int x = static_cast<int>(i) * kColumn;
+    const int h = static_cast<int>(w.responses * (kHeight - 20) / top);
+    const std::string from = day(w.start);
+    const std::string to = day(w.start + std::chrono::hours(24 * 6));
+    const std::string average = w.average ? fixed(*w.average, 1) : "";
+    svg += "<a href=\"/admin/reviews?from=" + from + "&amp;to=" + to + "\" aria-label=\"Week of " +
+           from + ": " + std::to_string(w.responses) + " responses" +
+           (w.average ? ", average " + average : "") + "\">";
+    svg += "<rect x=\"" + std::to_string(x + 6) + "\" y=\"" + std::to_string(kHeight - h) +
+           "\" width=\"" + std::to_string(kColumn - 12) + "\" height=\"" +
+           std::to_string(std::max(h, 1)) + "\" fill=\"#0b57d0\" rx=\"3\"/>";
+    svg += "<text x=\"" + std::to_string(x + kColumn / 2) + "\" y=\"" +
+           std::to_string(kHeight - h - 4) + "\" font-size=\"12\" text-anchor=\"middle\">" +
+           std::to_string(w.responses) + "</text>";
+    svg += "<text x=\"" + std::to_string(x + kColumn / 2) + "\" y=\"" +
+           std::to_string(kHeight + 16) + "\" font-size=\"11\" text-anchor=\"middle\">" +
+           from.substr(5) + "</text>";
+    svg += "<text x=\"" + std::to_string(x + kColumn / 2) + "\" y=\"" +
+           std::to_string(kHeight + 32) +
+           "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5f6b7a\">" +
+           (w.average ? average + "★" : "–") + "</text></a>";
+  }
+  return svg + "</svg>";
+}
+
 data options(const std::vector<std::pair<std::string, std::string>>& choices,
              const std::string& selected) {
   data list(data::type::list);
@@ -277,13 +322,15 @@ std::string login_page(const PageFrame& frame, const std::string& login_csrf,
   return frame_page(frame, render(kLogin, d));
 }
 
-std::string overview_page(const PageFrame& frame, const core::Stats& stats) {
+std::string overview_page(const PageFrame& frame, const core::Stats& stats,
+                          const std::vector<TrendWeek>& trend) {
   data d;
   d.set("sent", std::to_string(stats.requests_sent));
   d.set("responses", std::to_string(stats.responses));
   d.set("rate", fixed(stats.response_rate * 100, 0) + " %");
   d.set("average", stats.average_rating ? fixed(*stats.average_rating, 2) + " ★" : "–");
   d.set("distribution", distribution_svg(stats));
+  d.set("trend", trend_svg(trend));
   return frame_page(frame, render(kOverview, d));
 }
 

@@ -22,9 +22,9 @@ http::Routes service_routes(RouteSources sources) {
   http::add_routes(routes, http::health_routes(std::move(sources.readiness)));
   routes.push_back(admin::metrics_route(std::move(sources.metrics)));
   if (sources.owner_login != nullptr) {
-    http::add_routes(
-        routes, admin::dashboard_routes(admin::DashboardSources{sources.store, *sources.owner_login,
-                                                                std::move(sources.business_name)}));
+    http::add_routes(routes, admin::dashboard_routes(admin::DashboardSources{
+                                 sources.store, *sources.owner_login, sources.clock,
+                                 std::move(sources.business_name)}));
   }
   return routes;
 }

@@ -73,6 +73,8 @@ void migrate_chat(pg::Connection& c, const std::string& business, core::ChatId o
 // The owner's reads (as SqliteStore's).
 ReviewPage list_reviews(pg::Connection& c, const std::string& business, const ReviewFilter& filter);
 core::Stats stats(pg::Connection& c, const std::string& business);
+std::vector<WeekRatings> weekly_ratings(pg::Connection& c, const std::string& business,
+                                        core::Time end, int weeks);
 OutboxStats outbox_stats(pg::Connection& c, const std::string& business, core::Time now);
 
 }  // namespace reviewbot::store::pg_detail

@@ -62,6 +62,22 @@ ReviewPage list_reviews(pg::Connection& c, const std::string& business,
   return page;
 }
 
+std::vector<WeekRatings> weekly_ratings(pg::Connection& c, const std::string& business,
+                                        core::Time end, int weeks) {
+  const core::Time start = end - weeks * kWeek;
+  const auto r = run(c,
+                     "SELECT (answered_at - $2) / $4, COUNT(*), SUM(rating) FROM conversations "
+                     "WHERE business_id = $1 AND rating IS NOT NULL AND answered_at >= $2 AND "
+                     "answered_at < $3 GROUP BY 1",
+                     {business, core::to_millis(start), core::to_millis(end),
+                      static_cast<int64_t>(kWeek.count())});
+  std::vector<std::array<int64_t, 3>> rows;
+  for (int i = 0; i < r.rows(); ++i) {
+    rows.push_back({int64_at(r, i, 0), int64_at(r, i, 1), int64_at(r, i, 2)});
+  }
+  return codec::weeks_from(end, weeks, rows);
+}
+
 core::Stats stats(pg::Connection& c, const std::string& business) {
   const auto sent = run(c,
                         "SELECT COUNT(DISTINCT conversation_id) FROM outbox WHERE business_id = $1 "

@@ -287,6 +287,15 @@ core::Result<core::Stats> PgStore::stats() {
   return stats;
 }
 
+core::Result<std::vector<WeekRatings>> PgStore::weekly_ratings(core::Time end, int weeks) {
+  std::vector<WeekRatings> out;
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    out = pg_detail::weekly_ratings(c, options_.business_id, end, std::clamp(weeks, 1, 520));
+  });
+  if (!status) return pg_detail::as_core("reading the weekly trend failed", status.error());
+  return out;
+}
+
 core::Result<OutboxStats> PgStore::outbox_stats(core::Time now) {
   OutboxStats stats;
   const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {

@@ -44,6 +44,18 @@ core::Trigger trigger_from_string(const std::string& s) {
   throw std::runtime_error("unknown trigger in database: " + s);
 }
 
+std::vector<WeekRatings> weeks_from(core::Time end, int weeks,
+                                    const std::vector<std::array<int64_t, 3>>& rows) {
+  std::vector<WeekRatings> out;
+  for (int i = 0; i < weeks; ++i) out.push_back(WeekRatings{end - (weeks - i) * kWeek, 0, 0});
+  for (const auto& [index, responses, sum] : rows) {
+    if (index < 0 || index >= weeks) continue;
+    out[static_cast<std::size_t>(index)].responses = responses;
+    out[static_cast<std::size_t>(index)].rating_sum = sum;
+  }
+  return out;
+}
+
 std::string like_pattern(std::string_view text) {
   std::string out = "%";
   for (const char c : text) {

@@ -3,12 +3,14 @@
 // std::runtime_error on malformed stored data (the backends catch at their boundary).
 #pragma once
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "reviewbot/core/events.h"
 #include "reviewbot/core/types.h"
+#include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::store::codec {
 
@@ -19,6 +21,11 @@ std::string conversation_columns(const std::string& alias);
 
 // Stored names of triggers ("transaction.completed", "thank_you").
 core::Trigger trigger_from_string(const std::string& s);  // throws on an unknown name
+
+// `weeks` WeekRatings ending at `end`, oldest first, filled from (week index counted from
+// the first week, responses, rating sum) rows; rows outside 0..weeks-1 are ignored.
+std::vector<WeekRatings> weeks_from(core::Time end, int weeks,
+                                    const std::vector<std::array<int64_t, 3>>& rows);
 
 // A LIKE pattern matching any text that contains `text`: "%<text>%" with %, _ and the
 // backslash escaped by a backslash (SQLite needs ESCAPE '\'; it is PostgreSQL's default).

@@ -11,6 +11,28 @@ namespace reviewbot::store {
 
 using sqlite_detail::Stmt;
 
+core::Result<std::vector<WeekRatings>> SqliteStore::weekly_ratings(core::Time end, int weeks) {
+  weeks = std::clamp(weeks, 1, 520);
+  const core::Time start = end - weeks * kWeek;
+  auto [c, lock] = reader();
+  try {
+    Stmt s = c.stmt(
+        "SELECT (answered_at - ?1) / ?3, COUNT(*), SUM(rating) FROM conversations WHERE "
+        "rating IS NOT NULL AND answered_at >= ?1 AND answered_at < ?2 GROUP BY 1");
+    sqlite_detail::bind_time(*s, 1, start);
+    sqlite_detail::bind_time(*s, 2, end);
+    s->bind(3, static_cast<int64_t>(kWeek.count()));
+    std::vector<std::array<int64_t, 3>> rows;
+    while (s->executeStep()) {
+      rows.push_back(
+          {s->getColumn(0).getInt64(), s->getColumn(1).getInt64(), s->getColumn(2).getInt64()});
+    }
+    return codec::weeks_from(end, weeks, rows);
+  } catch (const std::exception& e) {
+    return core::Error{std::string("reading the weekly trend failed: ") + e.what()};
+  }
+}
+
 core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
   const int limit = std::clamp(filter.limit, 1, 500);
   // Only the filters in use are in the SQL, so each combination gets its own cached plan.

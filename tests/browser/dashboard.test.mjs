@@ -1,8 +1,9 @@
 // Browser test of the owner's dashboard against a real reviewbot and mock_platform: two
 // customers answer through mock_platform's control API (one unhappy, one happy), then the
-// owner logs in (a wrong password first), reads the overview, drills down from the chart
-// to the unhappy review, filters, downloads the CSV and logs out. Pages are checked at a
-// phone's and a desktop's width; screenshots go to <artifacts>/dashboard-*.png.
+// owner logs in (a wrong password first), reads the overview, drills down from the trend
+// to this week's reviews and from the distribution to the unhappy one, filters, downloads
+// the CSV and logs out. Pages are checked at a phone's and a desktop's width; screenshots
+// go to <artifacts>/dashboard-*.png.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,6 +97,12 @@ test('the owner logs in, drills down to the unhappy review, exports CSV and logs
   const cards = await page.locator('.card').allInnerTexts();
   assert.ok(cards.some((c) => /^2\s+responses$/.test(c)), `cards: ${cards}`);
   await shot(page, 'overview-desktop');
+
+  // This week's column of the trend leads to both reviews.
+  await page.locator('svg a[href^="/admin/reviews?from="]').last().click();
+  await page.getByRole('heading', { name: 'Reviews' }).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 2);
+  await page.goto(`${stack.reviewbotUrl}/admin`);
 
   // The 2-star bar of the chart leads to exactly the unhappy review.
   await page.locator('svg a[href="/admin/reviews?stars=2"]').click();

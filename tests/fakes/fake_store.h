@@ -276,6 +276,23 @@ class FakeStore final : public store::Store {
     return page;
   }
 
+  core::Result<std::vector<store::WeekRatings>> weekly_ratings(core::Time end, int weeks) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<store::WeekRatings> out;
+    for (int i = 0; i < weeks; ++i) {
+      store::WeekRatings week{end - (weeks - i) * store::kWeek, 0, 0};
+      for (const auto& r : reviews_) {
+        if (r.answered_at >= week.start && r.answered_at < week.start + store::kWeek) {
+          ++week.responses;
+          week.rating_sum += r.rating;
+        }
+      }
+      out.push_back(week);
+    }
+    return out;
+  }
+
   core::Result<core::Stats> stats() override {
     std::lock_guard lock(mutex_);
     if (unavailable_) return core::Error{"fake unavailable"};

@@ -81,5 +81,7 @@ TEST_CASE("concurrent writers and admin readers each see whole transactions",
   reader.join();
   CHECK_FALSE(torn);
   CHECK(s->stats()->responses == kThreads * kPerThread);
-  CHECK(s->list_reviews({.limit = 500})->reviews.size() == kThreads * kPerThread);
+  store::ReviewFilter all;
+  all.limit = 500;
+  CHECK(s->list_reviews(all)->reviews.size() == kThreads * kPerThread);
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "reviewbot/admin/owner_login.h"
+#include "reviewbot/core/clock.h"
 #include "reviewbot/http/route.h"
 #include "reviewbot/store/owner_reads.h"
 
@@ -19,10 +20,11 @@ namespace reviewbot::admin {
 inline constexpr const char* kSessionCookie = "rb_session";
 inline constexpr const char* kLoginCookie = "rb_login";
 
-// Both must outlive the routes.
+// All must outlive the routes.
 struct DashboardSources {
   store::OwnerReads& store;
   OwnerLogin& login;
+  const core::Clock& clock;  // "today" for the overview's trend
   std::string business_name;
 };
 

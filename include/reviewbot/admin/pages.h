@@ -30,7 +30,16 @@ struct PageFrame {
 std::string login_page(const PageFrame& frame, const std::string& login_csrf,
                        const std::string& account, const std::string& error);
 
-std::string overview_page(const PageFrame& frame, const core::Stats& stats);
+// One week of the overview's trend.
+struct TrendWeek {
+  core::Time start{};  // UTC midnight starting the 7 days
+  int64_t responses = 0;
+  std::optional<double> average;  // nullopt without responses
+};
+
+// Totals, the distribution and the trend (oldest week first); each bar links to its reviews.
+std::string overview_page(const PageFrame& frame, const core::Stats& stats,
+                          const std::vector<TrendWeek>& trend);
 
 // The review list's filter form as submitted (echoed back into the form).
 struct ReviewListForm {

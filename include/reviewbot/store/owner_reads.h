@@ -37,12 +37,25 @@ struct OutboxStats {
   core::Duration oldest_due_age{0};
 };
 
+// The reviews answered in one week, for the dashboard's trend.
+struct WeekRatings {
+  core::Time start{};  // the week is [start, start + 7 days)
+  int64_t responses = 0;
+  int64_t rating_sum = 0;  // average = rating_sum / responses
+  bool operator==(const WeekRatings&) const = default;
+};
+
+inline constexpr core::Duration kWeek = std::chrono::hours(24 * 7);
+
 class OwnerReads {
  public:
   virtual ~OwnerReads() = default;
 
   virtual core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) = 0;
   virtual core::Result<core::Stats> stats() = 0;
+  // The `weeks` weeks of 7 days that end at `end` (exclusive), oldest first, each with
+  // the reviews answered in it (weeks without any included).
+  virtual core::Result<std::vector<WeekRatings>> weekly_ratings(core::Time end, int weeks) = 0;
 
   // Counts for /metrics as of `now`. Cheap: answered from indexes (no table scan; the
   // counts cost O(pending + failed rows)) and without waiting for writers where the

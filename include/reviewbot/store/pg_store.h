@@ -74,6 +74,7 @@ class PgStore final : public Store {
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
   core::Result<core::Stats> stats() override;
+  core::Result<std::vector<WeekRatings>> weekly_ratings(core::Time end, int weeks) override;
   core::Result<OutboxStats> outbox_stats(core::Time now) override;
   core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;
 

@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
 
   core::Result<ReviewPage> list_reviews(const ReviewFilter& filter) override;
   core::Result<core::Stats> stats() override;
+  core::Result<std::vector<WeekRatings>> weekly_ratings(core::Time end, int weeks) override;
   // On the read connection, from the partial indexes on pending and failed rows.
   core::Result<OutboxStats> outbox_stats(core::Time now) override;
   core::Result<std::vector<RecentSend>> sent_since(core::Time since) override;

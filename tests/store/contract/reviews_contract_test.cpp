@@ -165,3 +165,20 @@ TEMPLATE_TEST_CASE("stats count sent requests, responses and the rating distribu
     CHECK(stats->distribution[4] == 1);
   }
 }
+
+TEMPLATE_TEST_CASE("the weekly trend counts answers per week, empty weeks included",
+                   "[store][contract][reviews]", REVIEWBOT_STORE_BACKENDS) {
+  TestType backend;
+  store::Store& s = backend.store();
+  const auto week = std::chrono::duration_cast<std::chrono::seconds>(store::kWeek).count();
+  add_conversation(s, 101, 5, at(10), true);
+  add_conversation(s, 102, 2, at(20), true);
+  add_conversation(s, 103, 4, at(2 * week + 5), true);
+  add_conversation(s, 104, 3, at(3 * week), true);  // the end is exclusive
+  add_conversation(s, 105, 0, {}, true);            // unanswered
+
+  const auto trend = s.weekly_ratings(at(3 * week), 3);
+  REQUIRE(trend);
+  CHECK(*trend ==
+        std::vector<store::WeekRatings>{{at(0), 2, 7}, {at(week), 0, 0}, {at(2 * week), 1, 4}});
+}
