@@ -120,6 +120,7 @@ class Dashboard {
         {M::kPost, "/admin/logout", http::Access::kOwner, false, page(&Dashboard::log_out)},
         {M::kGet, "/admin/reviews", http::Access::kOwner, false, page(&Dashboard::reviews)},
         {M::kGet, "/admin/reviews.csv", http::Access::kOwner, false, page(&Dashboard::csv)},
+        {M::kGet, "/admin/delivery", http::Access::kOwner, false, page(&Dashboard::delivery)},
         {M::kGet, "/admin/accounts", http::Access::kOwner, false, page(&Dashboard::accounts)},
         {M::kPost, "/admin/accounts", http::Access::kOwner, false, page(&Dashboard::add_account)},
         {M::kPost, "/admin/accounts/remove", http::Access::kOwner, false,
@@ -349,6 +350,35 @@ class Dashboard {
     if (reply.status == 200) reply.body = kUtf8Bom + reply.body;  // Excel reads it as UTF-8
     add_security_headers(reply);
     return reply;
+  }
+
+  Reply delivery(const Request& req) const {
+    Reply refusal;
+    const auto live = session(req, refusal);
+    if (!live) return refusal;
+    const MetricsSnapshot m = s_.metrics ? s_.metrics() : MetricsSnapshot{};
+    DeliveryHealth health;
+    if (m.outbox) {
+      health.pending = m.outbox->pending;
+      health.failed = m.outbox->failed;
+      health.oldest_due_seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(m.outbox->oldest_due_age).count();
+    }
+    using State = delivery::CircuitBreaker::State;
+    health.platform = m.platform_state == State::kClosed ? "up"
+                      : m.platform_state == State::kOpen ? "down"
+                                                         : "probing";
+    health.counters = {
+        {"sends resent after an unclear answer (in doubt)", m.in_doubt_resent},
+        {"in-doubt sends not resent (they may have arrived)", m.in_doubt_not_resent},
+        {"resent as plain text (Telegram refused the HTML)", m.fallback_plain_text},
+        {"resent without buttons (Telegram refused the keyboard)", m.fallback_no_keyboard},
+        {"held back by the rate limit", m.deferred_rate_limit},
+        {"held back while Telegram asked to wait (429)", m.deferred_paused},
+        {"chats moved to a new id", m.chat_migrations},
+    };
+    if (!m.outbox) return html(503, delivery_page(frame("Delivery", &*live, "delivery"), health));
+    return html(200, delivery_page(frame("Delivery", &*live, "delivery"), health));
   }
 
   Reply accounts_with(const store::OwnerSession& live, int status, const std::string& notice,

@@ -30,6 +30,7 @@ constexpr const char* kLayout = R"html(<!doctype html>
 <nav aria-label="Dashboard">
 <a href="/admin"{{#on_overview}} aria-current="page"{{/on_overview}}>Overview</a>
 <a href="/admin/reviews"{{#on_reviews}} aria-current="page"{{/on_reviews}}>Reviews</a>
+<a href="/admin/delivery"{{#on_delivery}} aria-current="page"{{/on_delivery}}>Delivery</a>
 <a href="/admin/accounts"{{#on_accounts}} aria-current="page"{{/on_accounts}}>Accounts</a>
 </nav>
 <form method="post" action="/admin/logout" class="logout">
@@ -128,6 +129,20 @@ constexpr const char* kAccounts =
 </form>
 )html";
 
+constexpr const char* kDelivery = R"html(<section class="cards" aria-label="Outbox">
+<div class="card"><span class="figure">{{pending}}</span><span>messages waiting to be sent</span></div>
+<div class="card"><span class="figure">{{failed}}</span><span>messages given up on</span></div>
+<div class="card"><span class="figure">{{oldest}}</span><span>oldest waiting message</span></div>
+<div class="card"><span class="figure">{{platform}}</span><span>Telegram</span></div>
+</section>
+<h2>Since this instance started</h2>
+<table class="counters"><tbody>
+{{#counters}}<tr><th scope="row">{{label}}</th><td>{{value}}</td></tr>
+{{/counters}}
+</tbody></table>
+<p class="muted">The same figures, for every instance, are on <code>/metrics</code>.</p>
+)html";
+
 constexpr const char* kStylesheet = R"css(*{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#f5f6f8}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.75rem 1rem;background:#1d2430;color:#fff}
@@ -155,6 +170,9 @@ input,select{font:inherit;padding:.4rem;border:1px solid #8a93a3;border-radius:6
 .accounts{list-style:none;padding:0;max-width:30rem}
 .accounts li{display:flex;justify-content:space-between;align-items:center;background:#fff;padding:.5rem .75rem;border-radius:6px;margin-bottom:.4rem}
 .accounts form{margin:0}
+.counters{max-width:34rem}
+.counters th{font-weight:normal}
+.counters td{text-align:right}
 .muted{color:#5f6b7a;font-size:.9rem}
 .stars{color:#b36b00;letter-spacing:.05em;white-space:nowrap}
 .table{overflow-x:auto}
@@ -201,6 +219,7 @@ std::string frame_page(const PageFrame& frame, const std::string& content) {
     viewer.set("on_overview", frame.current == "overview");
     viewer.set("on_reviews", frame.current == "reviews");
     viewer.set("on_accounts", frame.current == "accounts");
+    viewer.set("on_delivery", frame.current == "delivery");
     d.set("viewer", viewer);
   } else {
     d.set("viewer", false);
@@ -398,6 +417,31 @@ std::string accounts_page(const PageFrame& frame, const std::vector<std::string>
   d.set("names", list);
   d.set("has_names", !names.empty());
   return frame_page(frame, render(kAccounts, d));
+}
+
+std::string delivery_page(const PageFrame& frame, const DeliveryHealth& health) {
+  const auto number = [](const std::optional<int64_t>& v) {
+    return v ? std::to_string(*v) : std::string("?");
+  };
+  data d;
+  d.set("pending", number(health.pending));
+  d.set("failed", number(health.failed));
+  std::string oldest = "–";
+  if (health.oldest_due_seconds && *health.oldest_due_seconds > 0) {
+    const int64_t s = *health.oldest_due_seconds;
+    oldest = s < 120 ? std::to_string(s) + " s" : std::to_string(s / 60) + " min";
+  }
+  d.set("oldest", oldest);
+  d.set("platform", health.platform);
+  data rows(data::type::list);
+  for (const auto& [label, value] : health.counters) {
+    data row;
+    row.set("label", label);
+    row.set("value", std::to_string(value));
+    rows.push_back(row);
+  }
+  d.set("counters", rows);
+  return frame_page(frame, render(kDelivery, d));
 }
 
 std::string message_page(const PageFrame& frame, const std::string& text) {

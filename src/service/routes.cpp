@@ -20,11 +20,11 @@ http::Routes service_routes(RouteSources sources) {
   routes.push_back(admin::reviews_route(sources.store));
   routes.push_back(admin::stats_route(sources.store));
   http::add_routes(routes, http::health_routes(std::move(sources.readiness)));
-  routes.push_back(admin::metrics_route(std::move(sources.metrics)));
+  routes.push_back(admin::metrics_route(sources.metrics));  // the dashboard shows it too
   if (sources.owner_login != nullptr) {
     http::add_routes(routes, admin::dashboard_routes(admin::DashboardSources{
                                  sources.store, *sources.owner_login, sources.clock,
-                                 std::move(sources.business_name)}));
+                                 std::move(sources.metrics), std::move(sources.business_name)}));
   }
   return routes;
 }

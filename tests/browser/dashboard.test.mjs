@@ -149,6 +149,10 @@ test('the owner logs in, drills down to the unhappy review, exports CSV and logs
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Overview');
 
+  await page.getByRole('link', { name: 'Delivery' }).click();
+  await page.getByRole('heading', { name: 'Delivery' }).waitFor();
+  await shot(page, 'delivery-desktop');
+
   await page.getByRole('button', { name: /Log out/ }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
   await page.goto(`${stack.reviewbotUrl}/admin/reviews`);

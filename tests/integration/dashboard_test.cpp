@@ -198,6 +198,13 @@ TEST_CASE("the review pages filter, export and escape what customers wrote", "[e
   CHECK(csv->body.rfind("\xEF\xBB\xBFid,rating,comment,", 0) == 0);
   CHECK(csv->body.find("cold coffee") != std::string::npos);
   CHECK(csv->body.find("lovely") == std::string::npos);
+  // Delivery health: everything was sent, Telegram is up.
+  auto health = b.get("/admin/delivery");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->body.find("<span class=\"figure\">0</span><span>messages waiting to be sent") !=
+        std::string::npos);
+  CHECK(health->body.find("<span class=\"figure\">up</span><span>Telegram") != std::string::npos);
   // Without a session the export is not served.
   Browser stranger(d.bot);
   CHECK(stranger.get("/admin/reviews.csv")->status == 303);

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "reviewbot/admin/metrics.h"
 #include "reviewbot/admin/owner_login.h"
 #include "reviewbot/core/clock.h"
 #include "reviewbot/http/route.h"
@@ -25,11 +26,13 @@ struct DashboardSources {
   store::OwnerReads& store;
   OwnerLogin& login;
   const core::Clock& clock;  // "today" for the overview's trend
+  MetricsFn metrics;         // the delivery page's figures (empty: none)
   std::string business_name;
 };
 
 // GET /admin, GET+POST /admin/login, POST /admin/logout, GET /admin/reviews,
-// GET /admin/reviews.csv, GET /admin/style.css, GET /admin/icon.svg.
+// GET /admin/reviews.csv, GET /admin/delivery, GET+POST /admin/accounts,
+// POST /admin/accounts/remove, GET /admin/style.css, GET /admin/icon.svg.
 http::Routes dashboard_routes(DashboardSources sources);
 
 }  // namespace reviewbot::admin

@@ -23,7 +23,7 @@ struct PageFrame {
   std::string title;
   std::string business_name;  // "" = none configured
   std::optional<Viewer> viewer;
-  std::string current;  // the nav entry to mark: "overview" | "reviews" | "accounts"
+  std::string current;  // the nav entry: "overview" | "reviews" | "delivery" | "accounts"
 };
 
 // The login form. `error` is shown above it when not empty.
@@ -58,6 +58,16 @@ std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
 // or `error` is shown above them.
 std::string accounts_page(const PageFrame& frame, const std::vector<std::string>& names,
                           const std::string& notice, const std::string& error);
+
+// The delivery figures the page shows, as labelled numbers.
+struct DeliveryHealth {
+  std::optional<int64_t> pending, failed;     // nullopt: the outbox could not be read
+  std::optional<int64_t> oldest_due_seconds;  // how long the oldest due message has waited
+  std::string platform;                       // "up", "down (pausing sends)", "probing"
+  std::vector<std::pair<std::string, uint64_t>> counters;  // since this instance started
+};
+
+std::string delivery_page(const PageFrame& frame, const DeliveryHealth& health);
 
 // A short page with a heading and a sentence (errors: 403, 429, 503).
 std::string message_page(const PageFrame& frame, const std::string& text);
