@@ -2,17 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <memory>
 
+#include "reviewbot/admin/assets.h"
 #include "reviewbot/admin/pages.h"
 #include "reviewbot/admin/passwords.h"
 #include "reviewbot/admin/review_csv.h"
+#include "reviewbot/admin/review_form.h"
 #include "reviewbot/admin/reviews_handler.h"
 #include "reviewbot/admin/stats_handler.h"
 #include "reviewbot/http/auth.h"
 #include "reviewbot/http/form.h"
-#include "reviewbot/http/rfc3339.h"
 
 namespace reviewbot::admin {
 namespace {
@@ -77,23 +77,6 @@ std::string field(const http::Params& form, const char* name) {
   return it == form.end() ? std::string() : it->second;
 }
 
-// Percent-encodes a query value.
-std::string url_encode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  return out;
-}
-
 // A static file of the dashboard, cached for an hour.
 Reply asset(const char* content_type, const std::string& body) {
   Reply reply;
@@ -149,7 +132,13 @@ class Dashboard {
 
   // The request's live session; nullopt with `refusal` set when there is none (a redirect
   // to the login) or the store failed (503).
+  // A request with ADMIN_TOKEN as its bearer (a script reading a page or the CSV) acts as
+  // "admin" without a stored session and without a CSRF token, so it cannot post forms.
   std::optional<store::OwnerSession> session(const Request& req, Reply& refusal) const {
+    if (s_.login.is_admin_bearer(req.header("Authorization"))) {
+      const core::Time now = s_.clock.now();
+      return store::OwnerSession{"", kAdminAccount, "", now, now};
+    }
     const auto token = http::cookie_value(req.header("Cookie"), kSessionCookie);
     if (token) {
       auto found = s_.login.session(*token);
@@ -273,63 +262,12 @@ class Dashboard {
     return html(200, overview_page(frame("Overview", &*live, "overview"), *stats, trend));
   }
 
-  // The dashboard's filter form → the API's parameters (reviews_handler.h).
-  static http::Params api_params(const Request& req, ReviewListForm& form) {
-    http::Params api;
-    const auto get = [&](const char* name) { return std::string(req.param(name).value_or("")); };
-    form.stars = get("stars");
-    form.trigger = get("trigger");
-    form.q = get("q");
-    form.from = get("from");
-    form.to = get("to");
-    if (form.stars == "le2") {
-      api.emplace("max_rating", "2");
-    } else if (form.stars == "ge4") {
-      api.emplace("min_rating", "4");
-    } else if (!form.stars.empty()) {
-      api.emplace("rating", form.stars);
-    }
-    if (!form.trigger.empty()) api.emplace("trigger", form.trigger);
-    if (!form.q.empty()) api.emplace("q", form.q);
-    if (!form.from.empty()) api.emplace("since", form.from + "T00:00:00Z");
-    if (!form.to.empty()) api.emplace("until_day", form.to);
-    for (const char* name : {"stars", "trigger", "q", "from", "to"}) {
-      const std::string value = get(name);
-      if (value.empty()) continue;
-      if (!form.query_string.empty()) form.query_string += "&";
-      form.query_string += std::string(name) + "=" + url_encode(value);
-    }
-    if (auto cursor = req.param("cursor")) api.emplace("cursor", std::string(*cursor));
-    return api;
-  }
-
-  // Parses the filters; `error` names a bad one. The "to" day is inclusive.
-  static http::FieldResult<ReviewQuery> query_for(const Request& req, ReviewListForm& form) {
-    http::Params api = api_params(req, form);
-    std::optional<std::string> to_day;
-    if (auto it = api.find("until_day"); it != api.end()) {
-      to_day = it->second;
-      api.erase(it);
-    }
-    auto query = parse_review_query(api, "");
-    if (!query) {
-      if (query.error().field == "since") return http::FieldError{"From must be a date", "from"};
-      return query;
-    }
-    if (!to_day) return query;
-    const auto until = http::parse_rfc3339(*to_day + "T00:00:00Z");
-    if (!until) return http::FieldError{"To must be a date", "to"};
-    ReviewQuery bounded = std::move(query).value();
-    bounded.filter.until = *until + std::chrono::hours(24);
-    return bounded;
-  }
-
   Reply reviews(const Request& req) const {
     Reply refusal;
     const auto live = session(req, refusal);
     if (!live) return refusal;
     ReviewListForm form;
-    auto query = query_for(req, form);
+    auto query = parse_review_form(req.params, form);
     const PageFrame f = frame("Reviews", &*live, "reviews");
     if (!query) return html(400, reviews_page(f, form, {}, std::nullopt, query.error().error));
     const auto page = s_.store.list_reviews(query->filter);
@@ -342,7 +280,7 @@ class Dashboard {
     const auto live = session(req, refusal);
     if (!live) return refusal;
     ReviewListForm form;
-    auto parsed = query_for(req, form);
+    auto parsed = parse_review_form(req.params, form);
     if (!parsed) return http::field_error_reply(parsed.error());
     ReviewQuery query = std::move(parsed).value();
     query.limit_given = false;  // every filtered review
@@ -377,8 +315,7 @@ class Dashboard {
         {"held back while Telegram asked to wait (429)", m.deferred_paused},
         {"chats moved to a new id", m.chat_migrations},
     };
-    if (!m.outbox) return html(503, delivery_page(frame("Delivery", &*live, "delivery"), health));
-    return html(200, delivery_page(frame("Delivery", &*live, "delivery"), health));
+    return html(m.outbox ? 200 : 503, delivery_page(frame("Delivery", &*live, "delivery"), health));
   }
 
   Reply accounts_with(const store::OwnerSession& live, int status, const std::string& notice,

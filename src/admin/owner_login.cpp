@@ -102,6 +102,10 @@ LoginResult OwnerLogin::log_in(std::string_view account, std::string_view passwo
   return result;
 }
 
+bool OwnerLogin::is_admin_bearer(std::string_view authorization) const {
+  return http::bearer_matches(authorization, settings_.admin_token);
+}
+
 core::Result<std::optional<store::OwnerSession>> OwnerLogin::session(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::optional<store::OwnerSession>();
   return accounts_.find_session(token_hash(token), clock_.now());

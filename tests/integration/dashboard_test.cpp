@@ -129,13 +129,15 @@ TEST_CASE("dashboard forms without the right CSRF token are refused", "[e2e][das
   CHECK(bad_logout->status == 403);
   CHECK(b.get("/admin")->status == 200);  // still logged in
 
+  const std::string old_session = b.jar["rb_session"];
+  REQUIRE_FALSE(old_session.empty());
   auto logout = b.post("/admin/logout", "csrf=" + token);
   REQUIRE(logout);
   CHECK(logout->status == 303);
   CHECK(b.get("/admin")->status == 303);
-  // The old cookie no longer works, even if a browser kept it.
+  // The old cookie no longer works, even if a browser kept it: the session is gone.
   Browser replay(d.bot);
-  replay.jar["rb_session"] = b.set_cookie("rb_session").empty() ? "" : "x";
+  replay.jar["rb_session"] = old_session;
   CHECK(replay.get("/admin")->status == 303);
 }
 
@@ -205,9 +207,19 @@ TEST_CASE("the review pages filter, export and escape what customers wrote", "[e
   CHECK(health->body.find("<span class=\"figure\">0</span><span>messages waiting to be sent") !=
         std::string::npos);
   CHECK(health->body.find("<span class=\"figure\">up</span><span>Telegram") != std::string::npos);
-  // Without a session the export is not served.
+  // Without a session the export is not served; ADMIN_TOKEN as a bearer reads it too.
   Browser stranger(d.bot);
   CHECK(stranger.get("/admin/reviews.csv")->status == 303);
+  stranger.extra.emplace("Authorization", "Bearer wrong-token");
+  CHECK(stranger.get("/admin/reviews.csv")->status == 303);
+  Browser script(d.bot);
+  script.extra.emplace("Authorization", std::string("Bearer ") + kAdmin);
+  auto scripted = script.get("/admin/reviews.csv?stars=le2");
+  REQUIRE(scripted);
+  CHECK(scripted->status == 200);
+  CHECK(scripted->body == csv->body);
+  // A bearer alone cannot post a form: it has no session and so no CSRF token.
+  CHECK(script.post("/admin/accounts", "name=eve&password=long+enough+pw")->status == 403);
 }
 
 TEST_CASE("the admin adds a named account that logs in, and removing it ends its sessions",

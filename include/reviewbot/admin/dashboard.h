@@ -1,7 +1,8 @@
 // The owner's dashboard under /admin: login and logout, the overview and the review list
 // (with its CSV). Every page but the login needs a session cookie (rb_session: HttpOnly,
 // SameSite=Lax, Path=/admin, Secure when the request came over HTTPS as X-Forwarded-Proto
-// says, as on Heroku); without one a page redirects to the login. Every form carries a
+// says, as on Heroku) or, for a script reading a page, "Authorization: Bearer
+// <ADMIN_TOKEN>"; without either a page redirects to the login. Every form carries a
 // CSRF token: the session's, or for the login form a token in a short-lived cookie of its
 // own (double submit). Every answer carries Content-Security-Policy (no scripts, nothing
 // from elsewhere), X-Frame-Options: DENY, nosniff and no-store.

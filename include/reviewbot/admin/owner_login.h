@@ -45,6 +45,8 @@ class OwnerLogin {
   // `account` empty or "admin" with ADMIN_TOKEN as the password, or a named account's
   // password. `address` is the client's address, for the throttle.
   LoginResult log_in(std::string_view account, std::string_view password, std::string_view address);
+  // True when `authorization` is "Bearer <ADMIN_TOKEN>" (never without a token).
+  bool is_admin_bearer(std::string_view authorization) const;
   // The live session a cookie token names, or nullopt.
   core::Result<std::optional<store::OwnerSession>> session(std::string_view token);
   core::Status log_out(std::string_view token);

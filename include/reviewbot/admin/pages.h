@@ -1,7 +1,7 @@
 // The dashboard's HTML as pure functions of plain data: the layout, the login form, the
 // overview and the review list. Mustache templates compiled once; every string from a
 // customer, the shop or the URL is HTML-escaped; charts are inline SVG built from numbers
-// only. No scripts and no external fetches (the page's stylesheet is /admin/style.css).
+// only. No scripts and no external fetches (the stylesheet and icon are in assets.h).
 // Stateless; thread-safe.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reviewbot/admin/review_form.h"
 #include "reviewbot/core/types.h"
 
 namespace reviewbot::admin {
@@ -41,15 +42,6 @@ struct TrendWeek {
 std::string overview_page(const PageFrame& frame, const core::Stats& stats,
                           const std::vector<TrendWeek>& trend);
 
-// The review list's filter form as submitted (echoed back into the form).
-struct ReviewListForm {
-  std::string stars;  // "" | "1".."5" | "le2" | "ge4"
-  std::string trigger;
-  std::string q;
-  std::string from, to;      // YYYY-MM-DD
-  std::string query_string;  // the filters only, for the CSV and next-page links
-};
-
 std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
                          const std::vector<core::Review>& reviews,
                          std::optional<int64_t> next_cursor, const std::string& error);
@@ -71,10 +63,5 @@ std::string delivery_page(const PageFrame& frame, const DeliveryHealth& health);
 
 // A short page with a heading and a sentence (errors: 403, 429, 503).
 std::string message_page(const PageFrame& frame, const std::string& text);
-
-// /admin/style.css
-const std::string& stylesheet();
-// /admin/icon.svg: a star
-const std::string& icon_svg();
 
 }  // namespace reviewbot::admin
