@@ -202,8 +202,10 @@ int main(int argc, char** argv) {
   if (token_rejected) return fail("TELEGRAM_BOT_TOKEN: the Bot API rejected this token");
 
   core::SystemClock clock;
+  // Owner alerts link to the review's page when the dashboard has a public address.
   core::EngineSettings settings{cfg.business_name, cfg.review_url, cfg.owner_chat_id,
-                                cfg.telegram_bot_token};
+                                cfg.telegram_bot_token,
+                                cfg.public_url.empty() ? "" : cfg.public_url + "/admin"};
   const core::Engine engine(cfg.policy, settings, *templates);
   store::Intake intake(engine, *db, clock);
 
@@ -258,6 +260,9 @@ int main(int argc, char** argv) {
           .bot_username = username.value_or(""),
           .link_secret = cfg.telegram_bot_token,
           .owner_login = &owner_login,
+          .desk = db.get(),
+          .templates = &*templates,
+          .owner_chat_id = cfg.owner_chat_id,
           .business_name = cfg.business_name}));
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));

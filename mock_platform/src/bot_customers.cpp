@@ -24,9 +24,16 @@ std::int64_t Bot::create_user(const std::string& name, const std::string& langua
                               bool started) {
   std::lock_guard lock(mu_);
   const std::int64_t id = next_user_id_++;
-  users_[id] = User{id, name, language_code, started, false};
+  users_[id] = User{id, name, language_code, started, false, false};
   if (started) chats_[id];
   return id;
+}
+
+void Bot::create_owner(const std::string& name, const std::string& language_code) {
+  std::lock_guard lock(mu_);
+  if (users_.count(kOwnerUserId) != 0) return;
+  users_[kOwnerUserId] = User{kOwnerUserId, name, language_code, true, false, true};
+  chats_[kOwnerUserId];
 }
 
 nlohmann::json Bot::users_json() const {
@@ -36,6 +43,7 @@ nlohmann::json Bot::users_json() const {
     auto j = user_json(u);
     j["blocked"] = u.blocked;
     j["started"] = u.started;
+    j["owner"] = u.owner;
     out.push_back(std::move(j));
   }
   return out;

@@ -3,9 +3,13 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "mock_platform/utf8.h"
+
 namespace mock_platform {
 
 namespace {
+
+constexpr std::size_t kMaxNameUnits = 64;  // Telegram's first_name limit
 
 ApiError option_error(const std::string& what) { return {400, what, {}}; }
 
@@ -43,6 +47,8 @@ Usage: mock_platform [flags]
   --host ADDR           address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
   --token T             accept only this bot token (others get 401); default: any token
   --bot-username NAME   getMe username (default reviewbot_demo_bot)
+  --owner-name NAME     first name of the simulated shop owner, user id 1000000, who gets
+                        reviewbot's alerts (default "Shop owner"; '' = no owner user)
   --threads N           HTTP worker threads (default 128)
   --keep-alive-seconds N  how long an idle client connection stays open (default 30)
   --webhook-timeout-ms N  per-attempt webhook timeout (default 10000)
@@ -118,6 +124,12 @@ Result<Options> parse_options(const std::vector<std::string>& args, const Option
     } else if (flag == "--bot-username") {
       if (value.empty()) return option_error("--bot-username must not be empty");
       o.bot_username = value;
+    } else if (flag == "--owner-name") {
+      const auto units = utf16_length(value);
+      if (!units || *units > kMaxNameUnits) {
+        return option_error("--owner-name must be UTF-8 text of at most 64 characters");
+      }
+      o.owner_name = value;
     } else if (flag == "--threads") {
       st = parse_int(flag, value, 1, 4096, o.threads);
     } else if (flag == "--keep-alive-seconds") {

@@ -48,6 +48,7 @@ MockServer::MockServer(const Options& options)
       control_(bot_, stats_, faults_),
       till_(bot_, options.till) {
   for (const auto& rule : options_.faults) faults_.add(rule);
+  if (!options_.owner_name.empty()) bot_.create_owner(options_.owner_name, "en");
   const int threads = options_.threads;
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_tcp_nodelay(true);

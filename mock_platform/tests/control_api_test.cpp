@@ -44,7 +44,10 @@ TEST_CASE("creating a user opens their chat with the bot", "[control]") {
   CHECK(t["user"]["language_code"] == "de");
   CHECK(server.call("sendMessage", {{"chat_id", user}, {"text", "hi"}}).status == 200);
   CHECK(server.call("getUpdates").body["result"].empty());  // no update for creating a user
-  CHECK(server.get("/_mock/users").body["users"].size() == 1);
+  const auto users = server.get("/_mock/users").body["users"];
+  REQUIRE(users.size() == 2);  // the shop owner (--owner-name) and Ann
+  CHECK(users[1]["id"] == user);
+  CHECK(users[1]["owner"] == false);
   CHECK(server.post("/_mock/users", {{"language_code", "en"}}).status == 400);
 }
 

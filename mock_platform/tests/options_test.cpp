@@ -69,3 +69,19 @@ TEST_CASE("the till's reviewbot URL and token come from flags or the environment
   CHECK(parse_options({}, {.reviewbot_url = "nope"}).error().description.find("REVIEWBOT_URL") ==
         0);
 }
+
+TEST_CASE("--owner-name names the owner user, and an empty name disables it", "[options]") {
+  CHECK(parse_options({}, {})->owner_name == "Shop owner");
+  CHECK(parse_options({"--owner-name", "Maria"}, {})->owner_name == "Maria");
+  CHECK(parse_options({"--owner-name=Café Olé"}, {})->owner_name == "Café Olé");
+  auto none = parse_options({"--owner-name", ""}, {});
+  REQUIRE(none.ok());
+  CHECK(none->owner_name.empty());
+  CHECK(parse_options({"--owner-name="}, {})->owner_name.empty());
+  CHECK(parse_options({"--owner-name", std::string(65, 'x')}, {})
+            .error()
+            .description.find("--owner-name") == 0);
+  CHECK(parse_options({"--owner-name", "\xff"}, {}).error().description.find("--owner-name") == 0);
+  CHECK_FALSE(parse_options({"--owner-name"}, {}).ok());
+  CHECK(mock_platform::usage().find("--owner-name") != std::string::npos);
+}

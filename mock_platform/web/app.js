@@ -1,7 +1,8 @@
-// Chat simulator page: plays a customer in a Telegram-like chat through mock_platform's
-// control API (/_mock/...), rings up sales through POST /_mock/till and manages fault
-// rules. Bot text is Telegram HTML: it is turned into DOM nodes by a small whitelist
-// parser below; nothing from the bot or a customer is ever assigned to innerHTML.
+// Chat simulator page: plays a customer, or the shop owner who gets reviewbot's alerts, in
+// a Telegram-like chat through mock_platform's control API (/_mock/...), rings up sales
+// through POST /_mock/till and manages fault rules. Bot text is Telegram HTML: it is
+// turned into DOM nodes by a small whitelist parser below; nothing from the bot or a
+// customer is ever assigned to innerHTML.
 'use strict';
 
 const POLL_MS = 500;
@@ -155,6 +156,47 @@ function appendTelegramHtml(parent, src) {
 }
 
 // ---------------------------------------------------------------------------
+// Owner links
+
+// A Telegram start parameter: what reviewbot's owner link carries after ?start=.
+const START_PARAMETER_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const TELEGRAM_HOSTS = new Set(['t.me', 'www.t.me', 'telegram.me', 'www.telegram.me', 'telegram.dog']);
+
+// The start parameter of what the owner pasted: a t.me link (https://t.me/<bot>?start=P,
+// with or without https://), a tg://resolve?domain=<bot>&start=P link, "/start P" or just P.
+// Returns {parameter} or {error}.
+function parseOwnerLink(input) {
+  const s = String(input ?? '').trim();
+  if (!s) return { error: 'Paste the owner link from reviewbot’s dashboard first.' };
+  if (START_PARAMETER_RE.test(s)) return { parameter: s };
+  const command = /^\/start(?:@[A-Za-z0-9_]+)?\s+(\S+)$/.exec(s);
+  if (command) {
+    return START_PARAMETER_RE.test(command[1]) ? { parameter: command[1] } : { error: badParameter(command[1]) };
+  }
+  let url = null;
+  try {
+    url = new URL(/^(?:www\.)?(?:t|telegram)\.(?:me|dog)\//i.test(s) ? `https://${s}` : s);
+  } catch {
+    url = null;
+  }
+  const telegram = url !== null && (
+    ((url.protocol === 'https:' || url.protocol === 'http:') && TELEGRAM_HOSTS.has(url.hostname.toLowerCase())) ||
+    (url.protocol === 'tg:' && /^\/*resolve$/i.test(url.host || url.pathname)));
+  if (!telegram) {
+    return { error: 'That is not a Telegram link: paste the owner link (https://t.me/<bot>?start=…) or just its parameter.' };
+  }
+  const parameter = url.searchParams.get('start');
+  if (parameter === null || parameter === '') {
+    return { error: 'That link has no start parameter (…?start=…): copy the owner link from reviewbot’s dashboard again.' };
+  }
+  return START_PARAMETER_RE.test(parameter) ? { parameter } : { error: badParameter(parameter) };
+}
+
+function badParameter(p) {
+  return `“${p.slice(0, 80)}” is not a start parameter: it has 1–64 of A–Z, a–z, 0–9, _ and -.`;
+}
+
+// ---------------------------------------------------------------------------
 // Small DOM helpers
 
 function h(tag, props = {}, ...children) {
@@ -208,23 +250,42 @@ function selectedUser() {
   return state.users.find((u) => u.id === state.userId) || null;
 }
 
-function renderUsers() {
-  const list = $('customers');
-  list.replaceChildren();
-  for (const u of state.users) {
-    const current = u.id === state.userId;
-    const sub = [u.language_code || '—', `id ${u.id}`].join(' · ');
-    const button = h('button', {
-      type: 'button', class: 'customer', 'aria-current': current ? 'true' : 'false',
-      'aria-label': `Chat as ${u.first_name}${u.blocked ? ' (blocked the bot)' : ''}`,
-      onclick: () => selectUser(u.id),
-    }, avatar(u), h('span', { class: 'customer-text' },
-      h('span', { class: 'customer-name', text: u.first_name },
-        u.blocked ? h('span', { class: 'tag', text: 'blocked' }) : null),
-      h('span', { class: 'customer-sub', text: sub })));
-    list.append(h('li', {}, button));
+function isOwnerSelected() {
+  const u = selectedUser();
+  return u !== null && u.owner === true;
+}
+
+function userButton(u) {
+  const current = u.id === state.userId;
+  const sub = u.owner
+    ? `alerts arrive here · id ${u.id}`
+    : [u.language_code || '—', `id ${u.id}`].join(' · ');
+  const label = u.owner
+    ? `Chat as ${u.first_name} (owner — alerts arrive here)`
+    : `Chat as ${u.first_name}`;
+  const face = avatar(u);
+  if (u.owner) {
+    face.classList.add('owner-avatar');
+    face.style.removeProperty('background');
   }
-  $('customers-empty').hidden = state.users.length > 0;
+  return h('button', {
+    type: 'button', class: u.owner ? 'customer owner' : 'customer', 'aria-current': current ? 'true' : 'false',
+    'aria-label': `${label}${u.blocked ? ' (blocked the bot)' : ''}`,
+    onclick: () => selectUser(u.id),
+  }, face, h('span', { class: 'customer-text' },
+    h('span', { class: 'customer-name', text: u.first_name },
+      u.owner ? h('span', { class: 'tag owner-tag', text: 'Owner' }) : null,
+      u.blocked ? h('span', { class: 'tag', text: 'blocked' }) : null),
+    h('span', { class: 'customer-sub', text: sub })));
+}
+
+function renderUsers() {
+  const owners = state.users.filter((u) => u.owner === true);
+  const customers = state.users.filter((u) => u.owner !== true);
+  $('owner-list').replaceChildren(...owners.map((u) => h('li', {}, userButton(u))));
+  $('owner-section').hidden = owners.length === 0;
+  $('customers').replaceChildren(...customers.map((u) => h('li', {}, userButton(u))));
+  $('customers-empty').hidden = customers.length > 0;
 }
 
 async function loadUsers() {
@@ -246,12 +307,19 @@ async function loadUsers() {
 function renderHeader() {
   const u = selectedUser();
   const ready = u !== null;
-  $('chat-subtitle').textContent = ready
-    ? `bot · you are ${u.first_name} (${u.language_code || 'no language'}, id ${u.id})`
-    : 'pick or create a customer to play';
+  const owner = ready && u.owner === true;
+  $('chat-subtitle').textContent = !ready
+    ? 'pick or create a customer to play'
+    : owner
+      ? `bot · you are ${u.first_name}, the owner (id ${u.id}): reviewbot’s alerts arrive here`
+      : `bot · you are ${u.first_name} (${u.language_code || 'no language'}, id ${u.id})`;
   $('reply-text').disabled = !ready;
   $('send').disabled = !ready;
-  $('till-send').disabled = !ready;
+  // The owner only receives alerts: no till for them, a connect form instead.
+  $('till').hidden = owner;
+  $('till-owner-note').hidden = !owner;
+  $('till-send').disabled = !ready || owner;
+  $('owner-connect').hidden = !owner;
 }
 
 function selectUser(id) {
@@ -267,6 +335,8 @@ function selectUser(id) {
   renderHeader();
   $('till-result').textContent = '';
   $('till-result').className = 'result';
+  showConnectError('');
+  $('owner-connect-done').textContent = '';
   pollChat();
   if (id) $('reply-text').focus({ preventScroll: true });
 }
@@ -374,7 +444,10 @@ function renderTranscript(t) {
   }
   const empty = box.querySelector('.empty');
   if (messages.length === 0 && !empty) {
-    box.append(h('div', { class: 'empty', text: 'No messages yet. Ring up a sale in the Till, or write “thank you!” to the bot.' }));
+    const text = isOwnerSelected()
+      ? `No messages yet. reviewbot alerts this chat about ratings of 1 or 2 once it knows it: connect with the owner link above, or set OWNER_CHAT_ID=${state.userId}.`
+      : 'No messages yet. Ring up a sale in the Till, or write “thank you!” to the bot.';
+    box.append(h('div', { class: 'empty', text }));
   } else if (messages.length > 0 && empty) {
     empty.remove();
   }
@@ -457,6 +530,46 @@ async function sendText(event) {
 }
 
 // ---------------------------------------------------------------------------
+// Owner: connect to reviewbot with the owner link
+
+function showConnectError(message) {
+  $('owner-connect-error').textContent = message;
+  $('owner-link').setAttribute('aria-invalid', message ? 'true' : 'false');
+  if (message) $('owner-connect-done').textContent = '';
+}
+
+async function connectOwner(event) {
+  event.preventDefault();
+  const userId = state.userId;
+  if (!isOwnerSelected()) return;
+  const input = $('owner-link');
+  const parsed = parseOwnerLink(input.value);
+  if (parsed.error) {
+    showConnectError(parsed.error);
+    input.focus();
+    return;
+  }
+  showConnectError('');
+  $('owner-connect-done').textContent = '';
+  const button = $('owner-connect-send');
+  button.disabled = true;
+  try {
+    const r = await api('POST', `/_mock/users/${userId}/messages`, { text: `/start ${parsed.parameter}` });
+    if (r.ok) {
+      input.value = '';
+      $('owner-connect-done').textContent = `Sent /start ${parsed.parameter} as the owner.`;
+    } else {
+      showConnectError(`Not sent: ${errorText(r)}`);
+    }
+  } catch (e) {
+    showConnectError(`Not sent: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+  pollChat();
+}
+
+// ---------------------------------------------------------------------------
 // Till
 
 function showTillResult(kind, parts) {
@@ -467,7 +580,7 @@ function showTillResult(kind, parts) {
 
 async function ringUpSale(event) {
   event.preventDefault();
-  if (state.userId === null) return;
+  if (state.userId === null || isOwnerSelected()) return;
   const button = $('till-send');
   button.disabled = true;
   const sale = {
@@ -496,7 +609,7 @@ async function ringUpSale(event) {
   } catch (e) {
     showTillResult('error', [document.createTextNode(e.message)]);
   } finally {
-    button.disabled = state.userId === null;
+    button.disabled = state.userId === null || isOwnerSelected();
   }
   pollChat();
 }
@@ -552,6 +665,8 @@ function start() {
   $('new-customer').addEventListener('submit', createUser);
   $('composer').addEventListener('submit', sendText);
   $('till').addEventListener('submit', ringUpSale);
+  $('owner-connect').addEventListener('submit', connectOwner);
+  $('owner-link').addEventListener('input', () => showConnectError(''));
   $('faults-clear').addEventListener('click', () => changeFaults('DELETE'));
   for (const b of document.querySelectorAll('[data-fault]')) {
     b.addEventListener('click', () => changeFaults('POST', JSON.parse(b.dataset.fault)));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "reviewbot/admin/assets.h"
+#include "reviewbot/admin/page_guard.h"
 #include "reviewbot/admin/pages.h"
 #include "reviewbot/admin/passwords.h"
 #include "reviewbot/admin/review_csv.h"
@@ -20,36 +21,9 @@ namespace {
 using http::Reply;
 using http::Request;
 
-constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 constexpr int kLoginFormSeconds = 3600;
 constexpr int kTrendWeeks = 12;
-
-void add_security_headers(Reply& reply) {
-  reply.headers.emplace_back(
-      "Content-Security-Policy",
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-      "frame-ancestors 'none'; base-uri 'none'");
-  reply.headers.emplace_back("X-Frame-Options", "DENY");
-  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  reply.headers.emplace_back("Referrer-Policy", "same-origin");
-  reply.headers.emplace_back("Cache-Control", "no-store");
-}
-
-Reply html(int status, std::string body) {
-  Reply reply;
-  reply.status = status;
-  reply.content_type = kHtml;
-  reply.body = std::move(body);
-  add_security_headers(reply);
-  return reply;
-}
-
-Reply redirect(const std::string& location) {
-  Reply reply = html(303, "");
-  reply.headers.emplace_back("Location", location);
-  return reply;
-}
 
 bool over_https(const Request& req) { return req.header("X-Forwarded-Proto") == "https"; }
 
@@ -72,11 +46,6 @@ std::string client_address(const Request& req) {
   return std::string(last.substr(0, 64));
 }
 
-std::string field(const http::Params& form, const char* name) {
-  const auto it = form.find(name);
-  return it == form.end() ? std::string() : it->second;
-}
-
 // A static file of the dashboard, cached for an hour.
 Reply asset(const char* content_type, const std::string& body) {
   Reply reply;
@@ -89,7 +58,8 @@ Reply asset(const char* content_type, const std::string& body) {
 
 class Dashboard {
  public:
-  explicit Dashboard(DashboardSources s) : s_(std::move(s)) {}
+  explicit Dashboard(DashboardSources s)
+      : s_(std::move(s)), guard_(s_.login, s_.clock, s_.business_name) {}
 
   http::Routes routes(std::shared_ptr<Dashboard> self) const {
     using M = http::Route::Method;
@@ -118,61 +88,22 @@ class Dashboard {
  private:
   PageFrame frame(std::string title, const store::OwnerSession* session,
                   std::string current) const {
-    PageFrame f{std::move(title), s_.business_name, std::nullopt, std::move(current)};
-    if (session != nullptr) f.viewer = Viewer{session->account, session->csrf_token};
-    return f;
+    return guard_.frame(std::move(title), session, std::move(current));
   }
-
-  Reply unavailable() const {
-    Reply reply = html(503, message_page(frame("Temporarily unavailable", nullptr, ""),
-                                         "The database is not answering. Try again shortly."));
-    reply.headers.emplace_back("Retry-After", std::to_string(http::kRetryAfterSeconds));
-    return reply;
-  }
-
-  // The request's live session; nullopt with `refusal` set when there is none (a redirect
-  // to the login) or the store failed (503).
-  // A request with ADMIN_TOKEN as its bearer (a script reading a page or the CSV) acts as
-  // "admin" without a stored session and without a CSRF token, so it cannot post forms.
+  Reply unavailable() const { return guard_.unavailable(); }
   std::optional<store::OwnerSession> session(const Request& req, Reply& refusal) const {
-    if (s_.login.is_admin_bearer(req.header("Authorization"))) {
-      const core::Time now = s_.clock.now();
-      return store::OwnerSession{"", kAdminAccount, "", now, now};
-    }
-    const auto token = http::cookie_value(req.header("Cookie"), kSessionCookie);
-    if (token) {
-      auto found = s_.login.session(*token);
-      if (!found) {
-        spdlog::warn("dashboard: reading a session failed: {}", found.error().message);
-        refusal = unavailable();
-        return std::nullopt;
-      }
-      if (found->has_value()) return std::move(found).value();
-    }
-    refusal = redirect("/admin/login");
-    return std::nullopt;
+    return guard_.session(req, refusal);
   }
-
-  // For POSTs: the session and a form whose csrf field matches it.
   std::optional<store::OwnerSession> checked_post(const Request& req, Reply& refusal) const {
-    auto live = session(req, refusal);
-    if (!live) return std::nullopt;
-    const auto form = http::parse_form(req.body);
-    if (!http::constant_time_equals(field(form, "csrf"), live->csrf_token) ||
-        live->csrf_token.empty()) {
-      refusal = html(403, message_page(frame("Form expired", &*live, ""),
-                                       "This form is out of date. Go back, reload and send it "
-                                       "again."));
-      return std::nullopt;
-    }
-    return live;
+    return guard_.checked_post(req, refusal);
   }
 
   Reply login_with(const Request& req, int status, const std::string& account,
                    const std::string& error) const {
     auto token = random_token(16);
     if (!token) return unavailable();
-    Reply reply = html(status, login_page(frame("Log in", nullptr, ""), *token, account, error));
+    Reply reply =
+        html_reply(status, login_page(frame("Log in", nullptr, ""), *token, account, error));
     reply.headers.emplace_back(
         "Set-Cookie", cookie(req, kLoginCookie, *token, kLoginFormSeconds, "/admin/login"));
     return reply;
@@ -181,24 +112,24 @@ class Dashboard {
   Reply login_form(const Request& req) const {
     Reply refusal;
     if (http::cookie_value(req.header("Cookie"), kSessionCookie) && session(req, refusal)) {
-      return redirect("/admin");
+      return redirect_reply("/admin");
     }
     return login_with(req, 200, "", "");
   }
 
   Reply log_in(const Request& req) const {
     const auto form = http::parse_form(req.body);
-    const std::string account = field(form, "account").substr(0, 64);
+    const std::string account = form_field(form, "account").substr(0, 64);
     const auto expected = http::cookie_value(req.header("Cookie"), kLoginCookie);
     if (!expected || expected->empty() ||
-        !http::constant_time_equals(field(form, "csrf"), *expected)) {
+        !http::constant_time_equals(form_field(form, "csrf"), *expected)) {
       return login_with(req, 403, account, "The login form expired. Please log in again.");
     }
     const LoginResult result =
-        s_.login.log_in(account, field(form, "password"), client_address(req));
+        s_.login.log_in(account, form_field(form, "password"), client_address(req));
     switch (result.status) {
       case LoginResult::Status::kOk: {
-        Reply reply = redirect("/admin");
+        Reply reply = redirect_reply("/admin");
         const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(
             result.session.expires_at - result.session.created_at);
         reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, result.token,
@@ -236,7 +167,7 @@ class Dashboard {
         return unavailable();
       }
     }
-    Reply reply = redirect("/admin/login");
+    Reply reply = redirect_reply("/admin/login");
     reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, "", 0, "/admin"));
     return reply;
   }
@@ -259,7 +190,7 @@ class Dashboard {
                                                             static_cast<double>(w.responses))
                                     : std::nullopt});
     }
-    return html(200, overview_page(frame("Overview", &*live, "overview"), *stats, trend));
+    return html_reply(200, overview_page(frame("Overview", &*live, "overview"), *stats, trend));
   }
 
   Reply reviews(const Request& req) const {
@@ -269,10 +200,11 @@ class Dashboard {
     ReviewListForm form;
     auto query = parse_review_form(req.params, form);
     const PageFrame f = frame("Reviews", &*live, "reviews");
-    if (!query) return html(400, reviews_page(f, form, {}, std::nullopt, query.error().error));
+    if (!query)
+      return html_reply(400, reviews_page(f, form, {}, std::nullopt, query.error().error));
     const auto page = s_.store.list_reviews(query->filter);
     if (!page) return unavailable();
-    return html(200, reviews_page(f, form, page->reviews, page->next_cursor, ""));
+    return html_reply(200, reviews_page(f, form, page->reviews, page->next_cursor, ""));
   }
 
   Reply csv(const Request& req) const {
@@ -315,7 +247,8 @@ class Dashboard {
         {"held back while Telegram asked to wait (429)", m.deferred_paused},
         {"chats moved to a new id", m.chat_migrations},
     };
-    return html(m.outbox ? 200 : 503, delivery_page(frame("Delivery", &*live, "delivery"), health));
+    return html_reply(m.outbox ? 200 : 503,
+                      delivery_page(frame("Delivery", &*live, "delivery"), health));
   }
 
   Reply accounts_with(const store::OwnerSession& live, int status, const std::string& notice,
@@ -324,7 +257,8 @@ class Dashboard {
     if (!listed) return unavailable();
     std::vector<std::string> names;
     for (const auto& account : *listed) names.push_back(account.name);
-    return html(status, accounts_page(frame("Accounts", &live, "accounts"), names, notice, error));
+    return html_reply(status,
+                      accounts_page(frame("Accounts", &live, "accounts"), names, notice, error));
   }
 
   Reply accounts(const Request& req) const {
@@ -339,8 +273,8 @@ class Dashboard {
     const auto live = checked_post(req, refusal);
     if (!live) return refusal;
     const auto form = http::parse_form(req.body);
-    const std::string name = field(form, "name");
-    if (auto added = s_.login.add_account(name, field(form, "password")); !added.ok()) {
+    const std::string name = form_field(form, "name");
+    if (auto added = s_.login.add_account(name, form_field(form, "password")); !added.ok()) {
       return accounts_with(*live, 400, "", added.error().message);
     }
     return accounts_with(*live, 200, "Added " + name + ".", "");
@@ -350,7 +284,7 @@ class Dashboard {
     Reply refusal;
     const auto live = checked_post(req, refusal);
     if (!live) return refusal;
-    const std::string name = field(http::parse_form(req.body), "name");
+    const std::string name = form_field(http::parse_form(req.body), "name");
     const auto removed = s_.login.remove_account(name);
     if (!removed) return unavailable();
     spdlog::info("owner account removed account={} by={}", name, live->account);
@@ -359,6 +293,7 @@ class Dashboard {
   }
 
   DashboardSources s_;
+  PageGuard guard_;
 };
 
 }  // namespace

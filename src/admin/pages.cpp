@@ -6,46 +6,19 @@
 #include <memory>
 #include <mutex>
 
+#include "page_render.h"
 #include "reviewbot/http/rfc3339.h"
 
 namespace reviewbot::admin {
 namespace {
 
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
-
-constexpr const char* kLayout = R"html(<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{title}}{{#business}} · {{business}}{{/business}} · reviewbot</title>
-<link rel="stylesheet" href="/admin/style.css">
-<link rel="icon" href="/admin/icon.svg" type="image/svg+xml">
-</head>
-<body>
-<header>
-<span class="brand">{{#business}}{{business}}{{/business}}{{^business}}reviewbot{{/business}}</span>
-{{#viewer}}
-<nav aria-label="Dashboard">
-<a href="/admin"{{#on_overview}} aria-current="page"{{/on_overview}}>Overview</a>
-<a href="/admin/reviews"{{#on_reviews}} aria-current="page"{{/on_reviews}}>Reviews</a>
-<a href="/admin/delivery"{{#on_delivery}} aria-current="page"{{/on_delivery}}>Delivery</a>
-<a href="/admin/accounts"{{#on_accounts}} aria-current="page"{{/on_accounts}}>Accounts</a>
-</nav>
-<form method="post" action="/admin/logout" class="logout">
-<input type="hidden" name="csrf" value="{{csrf}}">
-<button type="submit">Log out {{account}}</button>
-</form>
-{{/viewer}}
-</header>
-<main>
-<h1>{{title}}</h1>
-{{{content}}}
-</main>
-</body>
-</html>
-)html";
+using page::day;
+using page::fixed;
+using page::frame_page;
+using page::render;
+using page::stars_text;
+using page::text_or_false;
 
 constexpr const char* kLogin =
     R"html({{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
@@ -143,57 +116,6 @@ constexpr const char* kDelivery = R"html(<section class="cards" aria-label="Outb
 <p class="muted">The same figures, for every instance, are on <code>/metrics</code>.</p>
 )html";
 
-const mustache& compiled(const char* text) {
-  // Each template text is compiled on first use and kept.
-  static std::mutex mutex;
-  static std::vector<std::pair<const char*, std::unique_ptr<mustache>>> cache;
-  std::lock_guard lock(mutex);
-  for (const auto& [key, tmpl] : cache) {
-    if (key == text) return *tmpl;
-  }
-  cache.emplace_back(text, std::make_unique<mustache>(text));
-  return *cache.back().second;
-}
-
-std::string render(const char* text, const data& d) {
-  // kainjow's render is const but not documented thread-safe: render a copy.
-  mustache tmpl = compiled(text);
-  return tmpl.render(d);
-}
-
-std::string frame_page(const PageFrame& frame, const std::string& content) {
-  data d;
-  d.set("title", frame.title);
-  d.set("business", frame.business_name.empty() ? data(false) : data(frame.business_name));
-  if (frame.viewer) {
-    data viewer;
-    viewer.set("account", frame.viewer->account);
-    viewer.set("csrf", frame.viewer->csrf_token);
-    viewer.set("on_overview", frame.current == "overview");
-    viewer.set("on_reviews", frame.current == "reviews");
-    viewer.set("on_accounts", frame.current == "accounts");
-    viewer.set("on_delivery", frame.current == "delivery");
-    d.set("viewer", viewer);
-  } else {
-    d.set("viewer", false);
-  }
-  d.set("content", content);
-  return render(kLayout, d);
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
-std::string stars_text(int rating) {
-  std::string out;
-  for (int i = 1; i <= 5; ++i) out += i <= rating ? "★" : "☆";
-  return out;
-}
-
-// Horizontal bars for ratings 5 down to 1, each a link to its reviews.
 std::string distribution_svg(const core::Stats& stats) {
   const int64_t top =
       std::max<int64_t>(1, *std::max_element(stats.distribution, stats.distribution + 5));
@@ -224,8 +146,6 @@ std::string distribution_svg(const core::Stats& stats) {
   }
   return svg + "</svg>";
 }
-
-std::string day(core::Time t) { return http::format_rfc3339(t).substr(0, 10); }
 
 // Columns of responses for each week, linked to that week's reviews, with the week's
 // average rating above each column.
@@ -277,10 +197,6 @@ data options(const std::vector<std::pair<std::string, std::string>>& choices,
     list.push_back(option);
   }
   return list;
-}
-
-data text_or_false(const std::optional<std::string>& s) {
-  return s && !s->empty() ? data(*s) : data(false);
 }
 
 }  // namespace

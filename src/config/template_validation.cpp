@@ -21,8 +21,10 @@ constexpr std::array kFixedMessages = {
     core::message::kOwnerAlert, core::message::kOptedOut,       core::message::kOptedIn,
     core::message::kClosed,     core::message::kTypedRatingHint};
 constexpr std::array kTopLevelVariables = {
-    "business_name"sv,  "customer_name"sv, "items"sv, "amount"sv,  "currency"sv,
-    "transaction_id"sv, "rating"sv,        "stars"sv, "comment"sv, "review_url"sv};
+    "business_name"sv,     "customer_name"sv,  "items"sv,       "amount"sv,
+    "currency"sv,          "transaction_id"sv, "rating"sv,      "stars"sv,
+    "comment"sv,           "review_url"sv,     "external_id"sv, "telegram_name"sv,
+    "telegram_username"sv, "review_link"sv};
 constexpr std::array kItemVariables = {"name"sv, "category"sv};
 // Tags Telegram's HTML parse mode accepts.
 constexpr std::array kTelegramTags = {
@@ -87,6 +89,26 @@ bool is_valid_utf8(std::string_view s) {
 std::size_t char_count(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Characters of HTML text as Telegram counts them for its limit: after entity parsing, so
+// tags count nothing and an entity (&amp;) counts one.
+std::size_t html_char_count(std::string_view s) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<') {
+      const auto end = s.find('>', i);
+      if (end == std::string_view::npos) return count + char_count(s.substr(i));
+      i = end;
+      continue;
+    }
+    if (s[i] == '&') {
+      const auto end = s.find(';', i);
+      if (end != std::string_view::npos && end - i <= 10) i = end;
+    }
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++count;
+  }
+  return count;
 }
 
 // Mustache tags must name known variables; unescaped variables ({{{x}}}, {{&x}}) would let
@@ -188,6 +210,10 @@ std::vector<RenderVars> sample_vars() {
   hostile.rating = 1;
   hostile.comment = "Too <cold> & \"slow\", wasn't great";
   hostile.review_url = "https://example.com/review?a=1&b=2";
+  hostile.external_id = "C-<7>&";
+  hostile.telegram_name = "Ann <the> \"first\"";
+  hostile.telegram_username = "ann_b";
+  hostile.review_link = "https://shop.example/admin/reviews/7?a=1&b=2";
 
   RenderVars happy = hostile;
   happy.rating = 5;
@@ -196,7 +222,7 @@ std::vector<RenderVars> sample_vars() {
 
   RenderVars empty;  // every optional value missing
 
-  RenderVars longest = hostile;  // names as long as Telegram allows, all escaped 5x
+  RenderVars longest = hostile;  // names as long as Telegram allows
   longest.business_name = std::string(128, '&');
   longest.customer_name = std::string(129, '&');
   longest.items.assign(3, core::TransactionItem{std::string(128, '&'), std::string(64, '&')});
@@ -254,8 +280,9 @@ std::string check_source(const TemplateSet& set, const std::string& locale, cons
     auto text = set.render(stem, locale, vars);
     if (!text) return text.error().message;  // kainjow's error, already naming the file
     if (text->empty()) return file + ": renders to empty text";
-    if (char_count(*text) > limit) {
-      return file + ": renders to " + std::to_string(char_count(*text)) +
+    const std::size_t length = plain ? char_count(*text) : html_char_count(*text);
+    if (length > limit) {
+      return file + ": renders to " + std::to_string(length) +
              " characters with sample data; the limit is " + std::to_string(limit);
     }
     if (plain && text->find_first_of("<>&") != std::string::npos) {

@@ -36,10 +36,10 @@ Lookup Engine::lookup_for(const Event& event) const {
       detail::Overloaded{
           [&](const MessageReceived& m) {
             return Lookup{m.chat_id, detail::linked_external_id(settings_, m), std::nullopt,
-                          m.business_connection_id};
+                          m.business_connection_id, true};
           },
           [](const CallbackPressed& p) {
-            return Lookup{p.chat_id, std::nullopt, std::nullopt, p.business_connection_id};
+            return Lookup{p.chat_id, std::nullopt, std::nullopt, p.business_connection_id, true};
           },
           [](const MemberStatusChanged& e) {
             return Lookup{e.chat_id, {}, {}, {}};
@@ -48,8 +48,13 @@ Lookup Engine::lookup_for(const Event& event) const {
             return Lookup{std::nullopt, std::nullopt, std::nullopt, e.connection_id};
           },
           [](const TransactionEvent& e) {
-            Lookup lookup{e.telegram_chat_id, e.external_id, std::nullopt, std::nullopt};
+            Lookup lookup{e.telegram_chat_id, e.external_id, std::nullopt, std::nullopt, true};
             if (!e.transaction_id.empty()) lookup.transaction_id = e.transaction_id;
+            return lookup;
+          },
+          [](const OwnerReply& r) {
+            Lookup lookup;
+            lookup.chat_id = r.chat_id;
             return lookup;
           },
           [](const DeliveryReport& r) {
@@ -77,6 +82,7 @@ Decision Engine::decide(const Event& event, const Snapshot& state, Time now) con
           },
           [&](const TransactionEvent& e) { return detail::on_transaction(ctx, e); },
           [&](const DeliveryReport& r) { return detail::on_delivery_report(ctx, r); },
+          [&](const OwnerReply& r) { return detail::on_owner_reply(ctx, r); },
       },
       event);
 }
@@ -91,18 +97,21 @@ std::string lower_ascii(std::string s) {
 }
 
 auto fields(const Customer& c) {
-  return std::tie(c.id, c.chat_id, c.external_id, c.name, c.locale, c.opted_out, c.unreachable,
-                  c.started_bot, c.business_connection_id, c.last_request_at);
+  return std::tie(c.id, c.chat_id, c.external_id, c.name, c.telegram_name, c.username, c.locale,
+                  c.opted_out, c.unreachable, c.started_bot, c.business_connection_id,
+                  c.last_request_at);
 }
 
 }  // namespace
 
-Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const std::string& from_name,
-                            const std::string& language_code,
+Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const Profile& profile,
                             const std::optional<std::string>& business_connection_id) {
   Customer c = ctx.state.customer.value_or(Customer{});
   c.chat_id = chat_id;
-  if (!from_name.empty()) c.name = from_name;
+  // The Telegram profile's fields only: the shop's name for the customer stays as it is.
+  if (!profile.name.empty()) c.telegram_name = profile.name;
+  c.username = profile.username;
+  const std::string& language_code = profile.language_code;
   if (!language_code.empty()) c.locale = lower_ascii(language_code);
   if (business_connection_id) {
     c.business_connection_id = business_connection_id;
@@ -115,6 +124,12 @@ Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const std::string& f
 }
 
 bool same_customer(const Customer& a, const Customer& b) { return fields(a) == fields(b); }
+
+bool is_owner_chat(const Ctx& ctx, ChatId chat) {
+  if (ctx.settings.owner_chat_id == chat) return true;
+  const auto& linked = ctx.state.owner_chats;
+  return std::binary_search(linked.begin(), linked.end(), chat);
+}
 
 void keep_customer(const Ctx& ctx, const Customer& customer, Decision& out) {
   if (!ctx.state.customer || !same_customer(*ctx.state.customer, customer)) out.customer = customer;

@@ -7,24 +7,36 @@ namespace reviewbot::core::detail {
 namespace {
 
 bool alerts_owner(const Ctx& ctx, const Conversation& conv) {
-  return ctx.settings.owner_chat_id && conv.rating && *conv.rating <= 2;
+  return conv.rating && *conv.rating <= 2 && !alert_chats(ctx).empty();
 }
 
 // Longest comment quoted in an owner alert: with HTML escaping (up to 6 bytes a character)
 // and the template around it, the alert stays under Telegram's 4096-character limit. The
-// stored review keeps the whole comment.
+// stored review keeps the whole comment. Likewise for the items listed.
 constexpr std::size_t kAlertCommentLimit = 1000;
+constexpr std::size_t kAlertItems = 10;
+constexpr std::size_t kAlertItemNameLimit = 60;
 
-// The owner's alert is always in English: the owner chose the bot, not the customer's language.
+// The owner's alert is always in English: the owner chose the bot, not the customer's
+// language. One message to each owner chat.
 void add_owner_alert(const Ctx& ctx, const Customer& c, const Conversation& conv, Time due,
                      Decision& out) {
   RenderVars vars = conversation_vars(ctx, c, conv);
   if (vars.comment) vars.comment = utf8::truncate(*vars.comment, kAlertCommentLimit);
+  if (vars.items.size() > kAlertItems) vars.items.resize(kAlertItems);
+  for (auto& item : vars.items) item.name = utf8::truncate(item.name, kAlertItemNameLimit);
+  vars.external_id = c.external_id.value_or("");
+  vars.telegram_name = c.telegram_name;
+  vars.telegram_username = c.username;
+  if (!ctx.settings.dashboard_url.empty()) {
+    vars.review_link = ctx.settings.dashboard_url + "/review?id=" + std::to_string(conv.id);
+  }
   auto text = render(ctx, message::kOwnerAlert, "en", vars);
   if (!text) return;
-  out.messages.push_back(
-      outgoing(MessageKind::kOwnerAlert,
-               SendText{*ctx.settings.owner_chat_id, *text, true, {}, std::nullopt}, due, conv.id));
+  for (ChatId chat : alert_chats(ctx)) {
+    out.messages.push_back(outgoing(MessageKind::kOwnerAlert,
+                                    SendText{chat, *text, true, {}, std::nullopt}, due, conv.id));
+  }
 }
 
 void add_rating_ack(const Ctx& ctx, const Customer& c, const Conversation& conv,

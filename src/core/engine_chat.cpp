@@ -66,19 +66,30 @@ void thank_you(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& 
   out.outcome = request(ctx, c, spec, out);
 }
 
+// Words for the owner: what the customer wrote to the bot that answers nothing. Business
+// chats are the owner's own Telegram chats, where the owner reads them anyway; commands
+// are for the bot, and a bare rating that counted for nothing says nothing to the owner.
+void keep_for_inbox(const MessageReceived& m, Decision& out) {
+  if (m.business_connection_id || m.text.front() == '/' || parse_typed_rating(m.text)) return;
+  out.inbox_message = InboxMessage{m.chat_id, m.message_id, m.text};
+  out.outcome.status = Outcome::Status::kHandled;
+}
+
 void interpret(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& out) {
   if (is_opt_out(m.text)) return opt_out(ctx, m, c, out);
   if (!m.business_connection_id && parse_start_command(m.text)) return start(ctx, m, c, out);
-  if (const Conversation* conv = answerable(ctx, m.business_connection_id)) {
-    if (conv->state == ConversationState::kAwaitingComment) {
-      return finish(ctx, c, *conv, m.text, m.message_id, out);
-    }
+  const Conversation* conv = answerable(ctx, m.business_connection_id);
+  if (conv && conv->state == ConversationState::kAwaitingComment) {
+    return finish(ctx, c, *conv, m.text, m.message_id, out);
+  }
+  if (conv) {
     // A digit typed before a delayed request went out answers nothing the customer saw.
     const auto rating = parse_typed_rating(m.text);
-    if (rating && conv->requested_at <= ctx.now) rate(ctx, c, *conv, *rating, nullptr, out);
-    return;
+    if (rating && conv->requested_at <= ctx.now) return rate(ctx, c, *conv, *rating, nullptr, out);
+  } else if (is_thank_you(m.text)) {
+    return thank_you(ctx, m, c, out);
   }
-  if (is_thank_you(m.text)) thank_you(ctx, m, c, out);
+  keep_for_inbox(m, out);
 }
 
 void edit_comment(const Ctx& ctx, const MessageReceived& m, Decision& out) {
@@ -157,12 +168,11 @@ std::optional<std::string> linked_external_id(const EngineSettings& settings,
 
 Decision on_message(const Ctx& ctx, const MessageReceived& m) {
   Decision out;
-  if (m.text.empty() ||
-      not_from_customer(ctx, m.business_connection_id, m.from_user_id, m.chat_id)) {
-    return out;
-  }
-  Customer c =
-      refreshed_customer(ctx, m.chat_id, m.from_name, m.language_code, m.business_connection_id);
+  if (m.text.empty()) return out;
+  if (auto owner = on_owner_message(ctx, m)) return std::move(*owner);
+  if (not_from_customer(ctx, m.business_connection_id, m.from_user_id, m.chat_id)) return out;
+  Customer c = refreshed_customer(ctx, m.chat_id, {m.from_name, m.from_username, m.language_code},
+                                  m.business_connection_id);
   if (m.edited) {
     edit_comment(ctx, m, out);
   } else {
@@ -184,8 +194,8 @@ Decision on_callback(const Ctx& ctx, const CallbackPressed& p) {
     closed(ctx, p, stranger, out);
     return out;
   }
-  Customer c =
-      refreshed_customer(ctx, p.chat_id, p.from_name, p.language_code, p.business_connection_id);
+  Customer c = refreshed_customer(ctx, p.chat_id, {p.from_name, p.from_username, p.language_code},
+                                  p.business_connection_id);
   press_button(ctx, p, c, out);
   keep_customer(ctx, c, out);
   return out;

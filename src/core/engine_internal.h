@@ -120,12 +120,30 @@ Decision on_delivery_report(const Ctx& ctx, const DeliveryReport& r);
 
 Decision on_transaction(const Ctx& ctx, const TransactionEvent& e);
 
+// ---- engine_owner.cpp: the owner's chat and replies
+
+// "/start <owner parameter>" in a direct chat links it as the owner's; in an owner chat,
+// /stop unlinks it and anything else is ignored. nullopt: not the owner's business.
+std::optional<Decision> on_owner_message(const Ctx& ctx, const MessageReceived& m);
+Decision on_owner_reply(const Ctx& ctx, const OwnerReply& r);
+// Every chat that gets owner alerts: OWNER_CHAT_ID and the linked chats, each once.
+std::vector<ChatId> alert_chats(const Ctx& ctx);
+
 // ---- shared
 
-// Name, locale and channel from a chat update applied to the stored customer (or a new one).
-Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const std::string& from_name,
-                            const std::string& language_code,
+// What a chat update says about its sender.
+struct Profile {
+  const std::string& name;
+  const std::string& username;
+  const std::string& language_code;
+};
+
+// Profile, locale and channel from a chat update applied to the stored customer (or a new
+// one). Sets telegram_name and username, never the shop's name.
+Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const Profile& profile,
                             const std::optional<std::string>& business_connection_id);
+// OWNER_CHAT_ID or a chat linked with an owner deep link (needs lookup.owner_chats).
+bool is_owner_chat(const Ctx& ctx, ChatId chat);
 bool same_customer(const Customer& a, const Customer& b);
 // Sets out.customer when `customer` differs from the stored one (or is new).
 void keep_customer(const Ctx& ctx, const Customer& customer, Decision& out);

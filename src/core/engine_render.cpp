@@ -5,7 +5,7 @@ namespace reviewbot::core::detail {
 RenderVars customer_vars(const Ctx& ctx, const Customer& customer) {
   RenderVars vars;
   vars.business_name = ctx.settings.business_name;
-  vars.customer_name = customer.name;
+  vars.customer_name = customer.display_name();
   vars.review_url = ctx.settings.review_url;
   return vars;
 }
@@ -13,6 +13,9 @@ RenderVars customer_vars(const Ctx& ctx, const Customer& customer) {
 RenderVars conversation_vars(const Ctx& ctx, const Customer& customer, const Conversation& conv) {
   RenderVars vars = customer_vars(ctx, customer);
   vars.transaction_id = conv.transaction_id.value_or("");
+  vars.items = conv.items;
+  vars.amount = conv.amount;
+  vars.currency = conv.currency;
   vars.rating = conv.rating;
   vars.comment = conv.comment;
   return vars;

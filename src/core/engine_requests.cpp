@@ -8,6 +8,7 @@ Outcome skipped(std::string reason) {
 }
 
 std::optional<std::string> policy_refusal(const Ctx& ctx, const Customer& c) {
+  if (c.chat_id && is_owner_chat(ctx, *c.chat_id)) return "owner_chat";
   if (c.opted_out) return "opted_out";
   if (c.unreachable || !c.chat_id) return "unreachable";
   if (in_cooldown(ctx.policy, c, ctx.now)) return "cooldown";
@@ -36,6 +37,9 @@ Conversation new_conversation(const Ctx& ctx, const Customer& c, const RequestSp
   conv.trigger = spec.trigger;
   conv.event_id = spec.event_id;
   conv.transaction_id = spec.transaction_id;
+  conv.amount = spec.amount;
+  conv.currency = spec.currency;
+  conv.items = spec.items;
   conv.template_name = choice.name;
   conv.variant = choice.variant;
   conv.locale = choice.locale;

@@ -3,14 +3,15 @@
 namespace reviewbot::core::detail {
 namespace {
 
-// The stored customer with gaps filled from the event (stored values win: the chat knows
-// the customer's own name and language), or a new customer when the event names a chat.
+// The stored customer with gaps filled from the event (a stored locale wins: the chat knows
+// the customer's own language), or a new customer when the event names a chat. The shop's
+// name for the customer is the event's when it gives one; it never touches Telegram's.
 std::optional<Customer> customer_for(const Ctx& ctx, const TransactionEvent& e) {
   if (!ctx.state.customer && !e.telegram_chat_id) return std::nullopt;
   Customer c = ctx.state.customer.value_or(Customer{});
   if (!c.chat_id) c.chat_id = e.telegram_chat_id;
   if (!c.external_id) c.external_id = e.external_id;
-  if (c.name.empty()) c.name = e.customer_name;
+  if (!e.customer_name.empty()) c.name = e.customer_name;
   if (c.locale.empty()) c.locale = e.locale;
   return c;
 }

@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t kTagChars = 12;  // 9 bytes of the HMAC, base64url
 constexpr std::size_t kTagBytes = 9;
 constexpr std::string_view kDomain = "reviewbot-link-v1:";  // separates this use of the secret
+constexpr std::string_view kOwnerDomain = "reviewbot-owner-link-v1:";
+constexpr std::size_t kOwnerParameterChars = 1 + 11 + kTagChars;  // "o", 8 bytes, tag
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string base64url(std::string_view bytes) {
@@ -68,9 +70,10 @@ std::optional<std::string> unbase64url(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> tag_for(const std::string& secret, std::string_view external_id) {
-  std::string message(kDomain);
-  message.append(external_id);
+std::optional<std::string> tag_for(const std::string& secret, std::string_view payload,
+                                   std::string_view domain = kDomain) {
+  std::string message(domain);
+  message.append(payload);
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int mac_len = 0;
   if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
@@ -82,7 +85,42 @@ std::optional<std::string> tag_for(const std::string& secret, std::string_view e
   return base64url(std::string_view(reinterpret_cast<const char*>(mac.data()), kTagBytes));
 }
 
+std::string big_endian(uint64_t v) {
+  std::string bytes(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) bytes[static_cast<std::size_t>(i)] = static_cast<char>(v);
+  return bytes;
+}
+
+uint64_t from_big_endian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
 }  // namespace
+
+Result<std::string> make_owner_parameter(const std::string& secret, Time expires) {
+  if (secret.empty()) return Error{"link secret is empty"};
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch());
+  const std::string payload = big_endian(static_cast<uint64_t>(seconds.count()));
+  auto tag = tag_for(secret, payload, kOwnerDomain);
+  if (!tag) return Error{"HMAC-SHA256 failed"};
+  return "o" + base64url(payload) + *tag;
+}
+
+bool verify_owner_parameter(const std::string& secret, const std::string& parameter, Time now) {
+  if (secret.empty() || parameter.size() != kOwnerParameterChars || parameter[0] != 'o') {
+    return false;
+  }
+  const std::string_view encoded(parameter.data() + 1, 11);
+  const std::string_view tag(parameter.data() + 12, kTagChars);
+  const auto payload = unbase64url(encoded);
+  if (!payload || payload->size() != 8 || base64url(*payload) != encoded) return false;
+  const auto expected = tag_for(secret, *payload, kOwnerDomain);
+  if (!expected || CRYPTO_memcmp(expected->data(), tag.data(), kTagChars) != 0) return false;
+  const auto expires = std::chrono::seconds(static_cast<int64_t>(from_big_endian(*payload)));
+  return now.time_since_epoch() < expires;
+}
 
 Result<std::string> make_start_parameter(const std::string& secret,
                                          const std::string& external_id) {

@@ -7,10 +7,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr MessageKind kAllKinds[] = {MessageKind::kRequest,        MessageKind::kReminder,
-                                     MessageKind::kRatingAck,      MessageKind::kCommentPrompt,
-                                     MessageKind::kThankYou,       MessageKind::kOwnerAlert,
-                                     MessageKind::kCallbackAnswer, MessageKind::kNotice};
+constexpr MessageKind kAllKinds[] = {
+    MessageKind::kRequest,        MessageKind::kReminder, MessageKind::kRatingAck,
+    MessageKind::kCommentPrompt,  MessageKind::kThankYou, MessageKind::kOwnerAlert,
+    MessageKind::kCallbackAnswer, MessageKind::kNotice,   MessageKind::kOwnerReply};
 
 json keyboard_to_json(const Keyboard& keyboard) {
   json rows = json::array();
@@ -68,6 +68,8 @@ const char* to_string(MessageKind k) {
       return "callback_answer";
     case MessageKind::kNotice:
       return "notice";
+    case MessageKind::kOwnerReply:
+      return "owner_reply";
   }
   return "unknown";
 }

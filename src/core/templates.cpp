@@ -114,6 +114,10 @@ data to_data(const RenderVars& vars) {
   d.set("stars", vars.rating ? data(stars_for(*vars.rating)) : data(false));
   d.set("comment", text_or_false(vars.comment.value_or("")));
   d.set("review_url", text_or_false(vars.review_url));
+  d.set("external_id", text_or_false(vars.external_id));
+  d.set("telegram_name", text_or_false(vars.telegram_name));
+  d.set("telegram_username", text_or_false(vars.telegram_username));
+  d.set("review_link", text_or_false(vars.review_link));
   return d;
 }
 

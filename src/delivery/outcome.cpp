@@ -85,6 +85,7 @@ InDoubtPolicy in_doubt_policy(core::MessageKind kind) {
     case core::MessageKind::kOwnerAlert:
     case core::MessageKind::kCallbackAnswer:
     case core::MessageKind::kNotice:
+    case core::MessageKind::kOwnerReply:  // the customer is waiting for the answer
       return InDoubtPolicy::kAtLeastOnce;
   }
   return InDoubtPolicy::kAtLeastOnce;

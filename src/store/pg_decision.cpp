@@ -30,13 +30,16 @@ int64_t write_customer(pg::Connection& c, const std::string& business, const cor
                                    cu.started_bot,
                                    cu.business_connection_id,
                                    opt_time_param(cu.last_request_at),
-                                   core::to_millis(now)};
+                                   core::to_millis(now),
+                                   cu.telegram_name,
+                                   cu.username};
   if (cu.id == 0) {
     const auto r = run(c,
                        "INSERT INTO customers (business_id, chat_id, external_id, name, locale, "
                        "opted_out, unreachable, started_bot, business_connection_id, "
-                       "last_request_at, created_at, updated_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                       "last_request_at, created_at, updated_at, telegram_name, username) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) "
+                       "RETURNING id",
                        params);
     return int64_at(r, 0, 0);
   }
@@ -44,8 +47,8 @@ int64_t write_customer(pg::Connection& c, const std::string& business, const cor
   const auto r = run(c,
                      "UPDATE customers SET chat_id = $2, external_id = $3, name = $4, locale = $5, "
                      "opted_out = $6, unreachable = $7, started_bot = $8, "
-                     "business_connection_id = $9, last_request_at = $10, updated_at = $11 "
-                     "WHERE business_id = $1 AND id = $12",
+                     "business_connection_id = $9, last_request_at = $10, updated_at = $11, "
+                     "telegram_name = $12, username = $13 WHERE business_id = $1 AND id = $14",
                      params);
   if (r.affected_rows() != 1) throw logic_error("customer " + std::to_string(cu.id) + " not found");
   return cu.id;
@@ -81,15 +84,19 @@ int64_t write_conversation(pg::Connection& c, const std::string& business,
                                    cv.comment,
                                    opt_int64_param(cv.comment_message_id),
                                    opt_time_param(cv.answered_at),
-                                   core::to_millis(now)};
+                                   core::to_millis(now),
+                                   opt_double_param(cv.amount),
+                                   cv.currency,
+                                   codec::items_to_json(cv.items)};
   if (cv.id == 0) {
     const auto r = run(c,
                        "INSERT INTO conversations (business_id, customer_id, chat_id, "
                        "business_connection_id, state, trigger_type, event_id, transaction_id, "
                        "template_name, variant, locale, requested_at, expires_at, "
                        "request_message_id, rating, comment, comment_message_id, answered_at, "
-                       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                       "$11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+                       "created_at, updated_at, amount, currency, items) VALUES ($1, $2, $3, $4, "
+                       "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+                       "$19, $20, $21, $22) RETURNING id",
                        params);
     return int64_at(r, 0, 0);
   }
@@ -100,7 +107,8 @@ int64_t write_conversation(pg::Connection& c, const std::string& business,
                      "transaction_id = $8, template_name = $9, variant = $10, locale = $11, "
                      "requested_at = $12, expires_at = $13, request_message_id = $14, "
                      "rating = $15, comment = $16, comment_message_id = $17, answered_at = $18, "
-                     "updated_at = $19 WHERE business_id = $1 AND id = $20",
+                     "updated_at = $19, amount = $20, currency = $21, items = $22 "
+                     "WHERE business_id = $1 AND id = $23",
                      params);
   if (r.affected_rows() != 1) {
     throw logic_error("conversation " + std::to_string(cv.id) + " not found");
@@ -209,6 +217,25 @@ void apply_decision(pg::Connection& c, const std::string& business, const core::
   }
   for (const auto& id : d.unparked_event_ids) {
     run(c, "DELETE FROM pending_events WHERE business_id = $1 AND event_id = $2", {business, id});
+  }
+  if (d.inbox_message) {
+    if (!customer_id) throw logic_error("an inbox message without a customer");
+    run(c,
+        "INSERT INTO inbox_messages (business_id, customer_id, chat_id, message_id, text, "
+        "received_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        {business, *customer_id, d.inbox_message->chat_id, d.inbox_message->message_id,
+         d.inbox_message->text, core::to_millis(now)});
+  }
+  if (d.owner_chat) {
+    if (d.owner_chat->linked) {
+      run(c,
+          "INSERT INTO owner_chats (business_id, chat_id, linked_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (business_id, chat_id) DO NOTHING",
+          {business, d.owner_chat->chat_id, core::to_millis(now)});
+    } else {
+      run(c, "DELETE FROM owner_chats WHERE business_id = $1 AND chat_id = $2",
+          {business, d.owner_chat->chat_id});
+    }
   }
 }
 

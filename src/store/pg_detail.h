@@ -42,6 +42,9 @@ std::optional<core::Time> opt_time_at(const pg::QueryResult& r, int row, int col
 pg::Param time_param(core::Time t);
 pg::Param opt_time_param(const std::optional<core::Time>& t);
 pg::Param opt_int64_param(const std::optional<int64_t>& v);
+// Doubles in the shortest text that reads back as the same value.
+pg::Param opt_double_param(const std::optional<double>& v);
+std::optional<double> opt_double_at(const pg::QueryResult& r, int row, int column);
 
 // Serializes the transactions that touch the same state: a transaction-level advisory lock
 // on each key of `lookup` (chat, external id, transaction, business connection) and on

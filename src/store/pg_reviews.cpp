@@ -13,13 +13,15 @@ ReviewPage list_reviews(pg::Connection& c, const std::string& business,
   std::string sql =
       "SELECT c.id, c.rating, c.comment, COALESCE(NULLIF(c.chat_id, 0), cu.chat_id), "
       "cu.external_id, cu.name, c.trigger_type, c.transaction_id, c.template_name, c.variant, "
-      "c.locale, c.requested_at, COALESCE(c.answered_at, c.requested_at) "
+      "c.locale, c.requested_at, COALESCE(c.answered_at, c.requested_at), cu.telegram_name, "
+      "cu.username, c.amount, c.currency, c.items, c.handled_at "
       "FROM conversations c JOIN customers cu ON cu.id = c.customer_id "
       "WHERE c.business_id = $1 AND c.rating IS NOT NULL";
   const auto add = [&](const char* condition, pg::Param value) {
     params.push_back(std::move(value));
     sql += std::string(" AND ") + condition + " $" + std::to_string(params.size());
   };
+  if (filter.id) add("c.id =", *filter.id);
   if (filter.rating) add("c.rating =", *filter.rating);
   if (filter.min_rating) add("c.rating >=", *filter.min_rating);
   if (filter.max_rating) add("c.rating <=", *filter.max_rating);
@@ -27,8 +29,8 @@ ReviewPage list_reviews(pg::Connection& c, const std::string& business,
   if (!filter.search.empty()) {
     params.push_back(codec::like_pattern(filter.search));
     const std::string p = "$" + std::to_string(params.size());
-    sql += " AND (c.comment ILIKE " + p + " OR cu.name ILIKE " + p + " OR cu.external_id ILIKE " +
-           p + ")";
+    sql += " AND (c.comment ILIKE " + p + " OR cu.name ILIKE " + p + " OR cu.telegram_name ILIKE " +
+           p + " OR cu.external_id ILIKE " + p + ")";
   }
   if (filter.since) add("c.answered_at >=", core::to_millis(*filter.since));
   if (filter.until) add("c.answered_at <", core::to_millis(*filter.until));
@@ -57,6 +59,16 @@ ReviewPage list_reviews(pg::Connection& c, const std::string& business,
     review.locale = r.text(i, 10);
     review.requested_at = time_at(r, i, 11);
     review.answered_at = time_at(r, i, 12);
+    review.telegram_name = r.text(i, 13);
+    review.username = r.text(i, 14);
+    review.amount = opt_double_at(r, i, 15);
+    review.currency = r.text(i, 16);
+    try {
+      review.items = codec::items_from_json(r.text(i, 17));
+    } catch (const std::runtime_error& e) {
+      throw Failure(pg::Error{pg::ErrorCode::kOther, "", e.what()});
+    }
+    review.handled_at = opt_time_at(r, i, 18);
     page.reviews.push_back(std::move(review));
   }
   return page;

@@ -25,6 +25,8 @@ core::Customer read_customer(const pg::QueryResult& r, int row) {
   c.started_bot = bool_at(r, row, 7);
   c.business_connection_id = r.value(row, 8);
   c.last_request_at = opt_time_at(r, row, 9);
+  c.telegram_name = r.text(row, 10);
+  c.username = r.text(row, 11);
   return c;
 }
 
@@ -51,6 +53,13 @@ core::Conversation read_conversation(const pg::QueryResult& r, int row) {
   c.comment = r.value(row, 15);
   c.comment_message_id = opt_int64_at(r, row, 16);
   c.answered_at = opt_time_at(r, row, 17);
+  c.amount = opt_double_at(r, row, 18);
+  c.currency = r.text(row, 19);
+  try {
+    c.items = codec::items_from_json(r.text(row, 20));
+  } catch (const std::runtime_error& e) {
+    throw bad_value(e.what());
+  }
   return c;
 }
 
@@ -123,6 +132,25 @@ pg::Param opt_int64_param(const std::optional<int64_t>& v) {
   return *v;
 }
 
+pg::Param opt_double_param(const std::optional<double>& v) {
+  if (!v) return std::nullopt;
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *v);
+  if (ec != std::errc()) throw bad_value("a number out of range");
+  return std::string(buf, end);
+}
+
+std::optional<double> opt_double_at(const pg::QueryResult& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  const std::string text = r.text(row, column);
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw bad_value("expected a number in column " + std::to_string(column));
+  }
+  return v;
+}
+
 std::optional<core::ChatId> migrated_chat(pg::Connection& c, const std::string& business,
                                           core::ChatId chat) {
   const auto r = run(c,
@@ -169,6 +197,11 @@ core::Snapshot load_snapshot(pg::Connection& c, const std::string& business,
         throw bad_value(e.what());
       }
     }
+  }
+  if (lookup.owner_chats) {
+    const auto r = run(c, "SELECT chat_id FROM owner_chats WHERE business_id = $1 ORDER BY chat_id",
+                       {business});
+    for (int i = 0; i < r.rows(); ++i) snap.owner_chats.push_back(int64_at(r, i, 0));
   }
   return snap;
 }

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "reviewbot/core/messages.h"
+
 namespace reviewbot::store::codec {
 
 using nlohmann::json;
@@ -25,16 +27,33 @@ std::string qualified(const std::string& alias, std::initializer_list<const char
 }  // namespace
 
 std::string customer_columns(const std::string& alias) {
-  return qualified(alias,
-                   {"id", "chat_id", "external_id", "name", "locale", "opted_out", "unreachable",
-                    "started_bot", "business_connection_id", "last_request_at"});
+  return qualified(alias, {"id", "chat_id", "external_id", "name", "locale", "opted_out",
+                           "unreachable", "started_bot", "business_connection_id",
+                           "last_request_at", "telegram_name", "username"});
 }
 
 std::string conversation_columns(const std::string& alias) {
-  return qualified(alias, {"id", "customer_id", "chat_id", "business_connection_id", "state",
-                           "trigger_type", "event_id", "transaction_id", "template_name", "variant",
-                           "locale", "requested_at", "expires_at", "request_message_id", "rating",
-                           "comment", "comment_message_id", "answered_at"});
+  return qualified(alias, {"id",
+                           "customer_id",
+                           "chat_id",
+                           "business_connection_id",
+                           "state",
+                           "trigger_type",
+                           "event_id",
+                           "transaction_id",
+                           "template_name",
+                           "variant",
+                           "locale",
+                           "requested_at",
+                           "expires_at",
+                           "request_message_id",
+                           "rating",
+                           "comment",
+                           "comment_message_id",
+                           "answered_at",
+                           "amount",
+                           "currency",
+                           "items"});
 }
 
 core::Trigger trigger_from_string(const std::string& s) {
@@ -66,11 +85,45 @@ std::string like_pattern(std::string_view text) {
   return out;
 }
 
-std::string event_to_json(const core::TransactionEvent& e) {
-  json items = json::array();
-  for (const auto& item : e.items) {
-    items.push_back({{"name", item.name}, {"category", item.category}});
+namespace {
+
+json items_json(const std::vector<core::TransactionItem>& items) {
+  json out = json::array();
+  for (const auto& item : items) out.push_back({{"name", item.name}, {"category", item.category}});
+  return out;
+}
+
+std::vector<core::TransactionItem> items_of(const json& array) {
+  std::vector<core::TransactionItem> out;
+  for (const auto& item : array)
+    out.push_back({item.value("name", ""), item.value("category", "")});
+  return out;
+}
+
+}  // namespace
+
+std::string items_to_json(const std::vector<core::TransactionItem>& items) {
+  return items_json(items).dump();
+}
+
+std::vector<core::TransactionItem> items_from_json(const std::string& text) {
+  try {
+    return items_of(json::parse(text));
+  } catch (const json::exception& ex) {
+    throw std::runtime_error(std::string("malformed items: ") + ex.what());
   }
+}
+
+std::string payload_text(const std::string& payload) {
+  const auto body = core::message_body_from_json(payload);
+  if (!body) return "";
+  if (const auto* send = std::get_if<core::SendText>(&*body)) return send->text;
+  if (const auto* edit = std::get_if<core::EditText>(&*body)) return edit->text;
+  return "";
+}
+
+std::string event_to_json(const core::TransactionEvent& e) {
+  json items = items_json(e.items);
   json j = {{"id", e.id},
             {"type", core::to_string(e.type)},
             {"occurred_at", core::to_millis(e.occurred_at)},
@@ -103,9 +156,7 @@ core::TransactionEvent event_from_json(const std::string& text) {
     e.transaction_id = j.value("transaction_id", "");
     if (auto it = j.find("amount"); it != j.end()) e.amount = it->get<double>();
     e.currency = j.value("currency", "");
-    for (const auto& item : j.value("items", json::array())) {
-      e.items.push_back({item.value("name", ""), item.value("category", "")});
-    }
+    e.items = items_of(j.value("items", json::array()));
     return e;
   } catch (const json::exception& ex) {
     throw std::runtime_error(std::string("malformed pending event: ") + ex.what());

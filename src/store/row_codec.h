@@ -31,6 +31,20 @@ std::vector<WeekRatings> weeks_from(core::Time end, int weeks,
 // backslash escaped by a backslash (SQLite needs ESCAPE '\'; it is PostgreSQL's default).
 std::string like_pattern(std::string_view text);
 
+// conversations.items: a JSON array of {"name","category"}.
+std::string items_to_json(const std::vector<core::TransactionItem>& items);
+std::vector<core::TransactionItem> items_from_json(const std::string& text);  // throws
+
+// The text an outbox payload sends or edits in; "" for other bodies and bad payloads.
+std::string payload_text(const std::string& payload);
+
+// The SELECT list SentMessage rows are read from (outbox columns, alias "o"), in order:
+// id, kind, chat_id, conversation_id, status, attempts, last_error, created_at, due_at,
+// sent_at, payload.
+inline constexpr const char* kSentMessageColumns =
+    "o.id, o.kind, o.chat_id, o.conversation_id, o.status, o.attempts, o.last_error, "
+    "o.created_at, o.due_at, o.sent_at, o.payload";
+
 // pending_events payloads.
 std::string event_to_json(const core::TransactionEvent& event);
 core::TransactionEvent event_from_json(const std::string& json);  // throws when malformed

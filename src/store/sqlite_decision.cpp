@@ -23,7 +23,7 @@ std::optional<core::Conversation> latest_conversation_where(Connection& c, const
   return read_conversation(*s);
 }
 
-// Binds the customer's fields to parameters 1..9 (id excluded) and `now` to 10.
+// Binds the customer's fields to parameters 1..9 and 11..12 (id excluded) and `now` to 10.
 void bind_customer(SQLite::Statement& s, const core::Customer& cu, core::Time now) {
   bind_opt(s, 1, cu.chat_id);
   bind_opt(s, 2, cu.external_id);
@@ -35,6 +35,8 @@ void bind_customer(SQLite::Statement& s, const core::Customer& cu, core::Time no
   bind_opt(s, 8, cu.business_connection_id);
   bind_opt(s, 9, cu.last_request_at);
   bind_time(s, 10, now);
+  s.bind(11, cu.telegram_name);
+  s.bind(12, cu.username);
 }
 
 int64_t write_customer(Connection& c, const core::Customer& cu, core::Time now) {
@@ -51,8 +53,8 @@ int64_t write_customer(Connection& c, const core::Customer& cu, core::Time now) 
   if (cu.id == 0) {
     Stmt s = c.stmt(
         "INSERT INTO customers (chat_id, external_id, name, locale, opted_out, unreachable, "
-        "started_bot, business_connection_id, last_request_at, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?10, ?10)");
+        "started_bot, business_connection_id, last_request_at, created_at, updated_at, "
+        "telegram_name, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?10, ?10, ?11, ?12)");
     bind_customer(*s, cu, now);
     s->exec();
     return c.db().getLastInsertRowid();
@@ -60,14 +62,15 @@ int64_t write_customer(Connection& c, const core::Customer& cu, core::Time now) 
   Stmt s = c.stmt(
       "UPDATE customers SET chat_id = ?, external_id = ?, name = ?, locale = ?, opted_out = ?, "
       "unreachable = ?, started_bot = ?, business_connection_id = ?, last_request_at = ?, "
-      "updated_at = ? WHERE id = ?");
+      "updated_at = ?, telegram_name = ?, username = ? WHERE id = ?13");
   bind_customer(*s, cu, now);
-  s->bind(11, static_cast<int64_t>(cu.id));
+  s->bind(13, static_cast<int64_t>(cu.id));
   if (s->exec() != 1) throw std::runtime_error("customer " + std::to_string(cu.id) + " not found");
   return cu.id;
 }
 
-// Binds the conversation's fields to parameters 1..17 (id excluded) and `now` to 18.
+// Binds the conversation's fields to parameters 1..17 and 19..21 (id excluded) and `now`
+// to 18.
 void bind_conversation(SQLite::Statement& s, const core::Conversation& cv, int64_t customer_id,
                        core::Time now) {
   s.bind(1, static_cast<int64_t>(customer_id));
@@ -92,6 +95,13 @@ void bind_conversation(SQLite::Statement& s, const core::Conversation& cv, int64
   bind_opt(s, 16, cv.comment_message_id);
   bind_opt(s, 17, cv.answered_at);
   bind_time(s, 18, now);
+  if (cv.amount) {
+    s.bind(19, *cv.amount);
+  } else {
+    s.bind(19);
+  }
+  s.bind(20, cv.currency);
+  s.bind(21, codec::items_to_json(cv.items));
 }
 
 int64_t write_conversation(Connection& c, const core::Conversation& cv,
@@ -108,8 +118,8 @@ int64_t write_conversation(Connection& c, const core::Conversation& cv,
         "INSERT INTO conversations (customer_id, chat_id, business_connection_id, state, "
         "trigger_type, event_id, transaction_id, template_name, variant, locale, requested_at, "
         "expires_at, request_message_id, rating, comment, comment_message_id, answered_at, "
-        "created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?18, ?18)");
+        "created_at, updated_at, amount, currency, items) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?18, ?18, ?19, ?20, ?21)");
     bind_conversation(*s, cv, customer_id, now);
     s->exec();
     return c.db().getLastInsertRowid();
@@ -118,10 +128,10 @@ int64_t write_conversation(Connection& c, const core::Conversation& cv,
       "UPDATE conversations SET customer_id = ?, chat_id = ?, business_connection_id = ?, "
       "state = ?, trigger_type = ?, event_id = ?, transaction_id = ?, template_name = ?, "
       "variant = ?, locale = ?, requested_at = ?, expires_at = ?, request_message_id = ?, "
-      "rating = ?, comment = ?, comment_message_id = ?, answered_at = ?, updated_at = ? "
-      "WHERE id = ?");
+      "rating = ?, comment = ?, comment_message_id = ?, answered_at = ?, updated_at = ?, "
+      "amount = ?, currency = ?, items = ? WHERE id = ?22");
   bind_conversation(*s, cv, customer_id, now);
-  s->bind(19, static_cast<int64_t>(cv.id));
+  s->bind(22, static_cast<int64_t>(cv.id));
   if (s->exec() != 1) {
     throw std::runtime_error("conversation " + std::to_string(cv.id) + " not found");
   }
@@ -224,6 +234,10 @@ core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup) {
     s->bind(1, *lookup.external_id);
     while (s->executeStep()) snap.pending_events.push_back(event_from_json(s->getColumn(0)));
   }
+  if (lookup.owner_chats) {
+    Stmt s = c.stmt("SELECT chat_id FROM owner_chats ORDER BY chat_id");
+    while (s->executeStep()) snap.owner_chats.push_back(s->getColumn(0).getInt64());
+  }
   return snap;
 }
 
@@ -257,6 +271,26 @@ void apply_decision(Connection& c, const core::Decision& d, const core::Snapshot
   if (d.cancel_chat) cancel_chat(c, *d.cancel_chat);
   for (const auto& message : d.messages) insert_message(c, message, inserted_conversation_id, now);
 
+  if (d.inbox_message) {
+    if (!customer_id) throw std::runtime_error("an inbox message without a customer");
+    Stmt s = c.stmt(
+        "INSERT INTO inbox_messages (customer_id, chat_id, message_id, text, received_at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    s->bind(1, static_cast<int64_t>(*customer_id));
+    s->bind(2, static_cast<int64_t>(d.inbox_message->chat_id));
+    s->bind(3, static_cast<int64_t>(d.inbox_message->message_id));
+    s->bind(4, d.inbox_message->text);
+    bind_time(*s, 5, now);
+    s->exec();
+  }
+  if (d.owner_chat) {
+    Stmt s = c.stmt(d.owner_chat->linked ? "INSERT INTO owner_chats (chat_id, linked_at) VALUES "
+                                           "(?, ?) ON CONFLICT (chat_id) DO NOTHING"
+                                         : "DELETE FROM owner_chats WHERE chat_id = ?");
+    s->bind(1, static_cast<int64_t>(d.owner_chat->chat_id));
+    if (d.owner_chat->linked) bind_time(*s, 2, now);
+    s->exec();
+  }
   if (d.park) park(c, *d.park, now);
   for (const auto& id : d.unparked_event_ids) {
     Stmt s = c.stmt("DELETE FROM pending_events WHERE event_id = ?");

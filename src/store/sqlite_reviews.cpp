@@ -39,9 +39,11 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
   std::string sql =
       "SELECT c.id, c.rating, c.comment, COALESCE(NULLIF(c.chat_id, 0), cu.chat_id), "
       "cu.external_id, cu.name, c.trigger_type, c.transaction_id, c.template_name, c.variant, "
-      "c.locale, c.requested_at, COALESCE(c.answered_at, c.requested_at) "
+      "c.locale, c.requested_at, COALESCE(c.answered_at, c.requested_at), cu.telegram_name, "
+      "cu.username, c.amount, c.currency, c.items, c.handled_at "
       "FROM conversations c JOIN customers cu ON cu.id = c.customer_id "
       "WHERE c.rating IS NOT NULL";
+  if (filter.id) sql += " AND c.id = :id";
   if (filter.rating) sql += " AND c.rating = :rating";
   if (filter.min_rating) sql += " AND c.rating >= :min_rating";
   if (filter.max_rating) sql += " AND c.rating <= :max_rating";
@@ -49,7 +51,7 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
   if (!filter.search.empty()) {
     sql +=
         " AND (c.comment LIKE :search ESCAPE '\\' OR cu.name LIKE :search ESCAPE '\\' OR "
-        "cu.external_id LIKE :search ESCAPE '\\')";
+        "cu.telegram_name LIKE :search ESCAPE '\\' OR cu.external_id LIKE :search ESCAPE '\\')";
   }
   if (filter.since) sql += " AND c.answered_at >= :since";
   if (filter.until) sql += " AND c.answered_at < :until";
@@ -59,6 +61,7 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
   auto [c, lock] = reader();
   try {
     Stmt s = c.stmt(sql);
+    if (filter.id) s->bind(":id", static_cast<int64_t>(*filter.id));
     if (filter.rating) s->bind(":rating", *filter.rating);
     if (filter.min_rating) s->bind(":min_rating", *filter.min_rating);
     if (filter.max_rating) s->bind(":max_rating", *filter.max_rating);
@@ -89,6 +92,12 @@ core::Result<ReviewPage> SqliteStore::list_reviews(const ReviewFilter& filter) {
       r.locale = s->getColumn(10).getString();
       r.requested_at = core::from_millis(s->getColumn(11).getInt64());
       r.answered_at = core::from_millis(s->getColumn(12).getInt64());
+      r.telegram_name = s->getColumn(13).getString();
+      r.username = s->getColumn(14).getString();
+      if (!s->isColumnNull(15)) r.amount = s->getColumn(15).getDouble();
+      r.currency = s->getColumn(16).getString();
+      r.items = codec::items_from_json(s->getColumn(17).getString());
+      if (auto at = sqlite_detail::column_opt_int64(*s, 18)) r.handled_at = core::from_millis(*at);
       page.reviews.push_back(std::move(r));
     }
     return page;

@@ -79,6 +79,8 @@ core::Customer read_customer(SQLite::Statement& s) {
   c.started_bot = s.getColumn(7).getInt() != 0;
   c.business_connection_id = column_opt_text(s, 8);
   c.last_request_at = column_opt_time(s, 9);
+  c.telegram_name = s.getColumn(10).getString();
+  c.username = s.getColumn(11).getString();
   return c;
 }
 
@@ -105,6 +107,9 @@ core::Conversation read_conversation(SQLite::Statement& s) {
   c.comment = column_opt_text(s, 15);
   c.comment_message_id = column_opt_int64(s, 16);
   c.answered_at = column_opt_time(s, 17);
+  if (!s.isColumnNull(18)) c.amount = s.getColumn(18).getDouble();
+  c.currency = s.getColumn(19).getString();
+  c.items = codec::items_from_json(s.getColumn(20).getString());
   return c;
 }
 

@@ -164,6 +164,14 @@ TEST_CASE("a broken template folder is an error naming the file", "[template_loa
     t.write("es/reminder.mustache", std::string(4097, 'x'));
     CHECK_THAT(load_error(t), Catch::Contains("es/reminder.mustache") && Catch::Contains("4096"));
   }
+  SECTION("entities count one character each, as Telegram counts them") {
+    std::string entities;
+    for (int i = 0; i < 4000; ++i) entities += "&amp;";
+    t.write("es/reminder.mustache", "<b>" + entities + "</b>");
+    CHECK(config::load_templates(t.dir()).ok());
+    t.write("es/reminder.mustache", "<b>" + entities + std::string(97, 'x') + "</b>");
+    CHECK_THAT(load_error(t), Catch::Contains("es/reminder.mustache") && Catch::Contains("4097"));
+  }
   SECTION("a Mustache syntax error") {
     t.write("ru/thank_you.mustache", "Спасибо{{#customer_name}}, {{customer_name}}");
     CHECK_THAT(load_error(t), Catch::Contains("ru/thank_you.mustache"));

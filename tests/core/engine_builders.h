@@ -86,6 +86,7 @@ inline core::Customer stored_customer(core::ChatId chat = kChat) {
   c.id = kCustomerId;
   c.chat_id = chat;
   c.name = "Ann";
+  c.telegram_name = "Ann";
   c.locale = "en";
   c.started_bot = true;
   return c;

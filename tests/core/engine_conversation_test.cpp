@@ -74,10 +74,11 @@ TEST_CASE("a typed rating counts like a button", "[engine][conversation]") {
     const auto d = f.decide(text_from(kChat, "5"), delayed);
     CHECK_FALSE(d.conversation);
     CHECK(d.messages.empty());
+    CHECK_FALSE(d.inbox_message);  // a bare rating is no message for the owner
   }
-  SECTION("other text while awaiting a rating is ignored") {
+  SECTION("other text while awaiting a rating answers nothing and goes to the inbox") {
     const auto d = f.decide(text_from(kChat, "what is this?"), state);
-    CHECK(d.outcome.status == Outcome::Status::kIgnored);
+    CHECK(d.inbox_message);
     CHECK(d.messages.empty());
     CHECK_FALSE(d.conversation);
   }

@@ -49,7 +49,7 @@ struct EngineFixture {
     p.quiet_hours.reset();
     return p;
   }();
-  core::EngineSettings settings{"Cafe", kReviewUrl, kOwnerChat, kLinkSecret};
+  core::EngineSettings settings{"Cafe", kReviewUrl, kOwnerChat, kLinkSecret, ""};
   core::Time now = utc(2026, 11, 22, 12);
 
   core::Decision decide(const core::Event& event, const core::Snapshot& state = {}) const {

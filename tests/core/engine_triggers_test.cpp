@@ -43,7 +43,8 @@ TEST_CASE("a thank-you note starts a review request at once", "[engine][triggers
     REQUIRE(fresh.customer);
     CHECK(fresh.customer->id == 0);
     CHECK(fresh.customer->chat_id == kChat);
-    CHECK(fresh.customer->name == "Ann");
+    CHECK(fresh.customer->name.empty());  // the shop has not named them
+    CHECK(fresh.customer->telegram_name == "Ann");
     CHECK(fresh.customer->started_bot);
     CHECK(fresh.conversation->customer_id == 0);
   }
@@ -54,20 +55,22 @@ TEST_CASE("messages that are not thanks start nothing", "[engine][triggers]") {
   for (const char* text : {"no thanks", "hello", ""}) {
     INFO(text);
     const auto d = f.decide(text_from(kChat, text), with(stored_customer()));
-    CHECK(d.outcome.status == Outcome::Status::kIgnored);
     CHECK(d.messages.empty());
     CHECK_FALSE(d.conversation);
+    // Words for the owner's inbox; an empty message (a sticker) is not.
+    CHECK(d.inbox_message.has_value() == (*text != '\0'));
   }
 }
 
-TEST_CASE("a message updates the customer's name and language", "[engine][triggers]") {
+TEST_CASE("a message updates the customer's Telegram name and language", "[engine][triggers]") {
   EngineFixture f;
-  auto m = text_from(kChat, "hello");
+  auto m = text_from(kChat, "/help");
   m.from_name = "Anna K";
   m.language_code = "pt-BR";
   const auto d = f.decide(m, with(stored_customer()));
   REQUIRE(d.customer);
-  CHECK(d.customer->name == "Anna K");
+  CHECK(d.customer->telegram_name == "Anna K");
+  CHECK(d.customer->name == "Ann");  // the shop's name stays
   CHECK(d.customer->locale == "pt-br");
   CHECK(d.outcome.status == Outcome::Status::kIgnored);
 }

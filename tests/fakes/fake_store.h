@@ -385,12 +385,99 @@ class FakeStore final : public store::Store {
     return accounts_.clear_failed_logins(k);
   }
 
+  // --- OwnerDesk: a canned inbox, figures and owner chats; messages from the outbox ---
+  void set_inbox(std::vector<store::InboxItem> items) {
+    std::lock_guard lock(mutex_);
+    inbox_ = std::move(items);
+  }
+  void set_variant_stats(std::vector<store::VariantStats> stats) {
+    std::lock_guard lock(mutex_);
+    variant_stats_ = std::move(stats);
+  }
+  void set_owner_chats(std::vector<store::OwnerChat> chats) {
+    std::lock_guard lock(mutex_);
+    owner_chats_ = std::move(chats);
+  }
+  core::Result<std::vector<store::InboxItem>> inbox(int limit) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"fake unavailable"};
+    std::vector<store::InboxItem> out(inbox_.begin(),
+                                      inbox_.begin() + std::min<std::size_t>(inbox_.size(), limit));
+    return out;
+  }
+  core::Result<bool> mark_handled(store::InboxItem::Kind kind, int64_t id, const std::string&,
+                                  core::Time) override {
+    std::lock_guard lock(mutex_);
+    const auto n =
+        std::erase_if(inbox_, [&](const auto& i) { return i.kind == kind && i.id == id; });
+    return n > 0;
+  }
+  core::Result<std::optional<store::InboxItem>> inbox_message(int64_t id) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& item : inbox_) {
+      if (item.kind == store::InboxItem::Kind::kMessage && item.id == id) return {item};
+    }
+    return std::optional<store::InboxItem>();
+  }
+  core::Result<std::vector<store::SentMessage>> conversation_messages(int64_t id) override {
+    std::lock_guard lock(mutex_);
+    std::vector<store::SentMessage> out;
+    for (const auto& r : outbox_) {
+      if (r.row.conversation_id == id) out.push_back(sent(r));
+    }
+    return out;
+  }
+  core::Result<std::vector<store::SentMessage>> failed_messages(int limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<store::SentMessage> out;
+    for (auto it = outbox_.rbegin(); it != outbox_.rend() && static_cast<int>(out.size()) < limit;
+         ++it) {
+      if (sent(*it).status == "failed") out.push_back(sent(*it));
+    }
+    return out;
+  }
+  core::Result<std::vector<store::VariantStats>> variant_stats() override {
+    std::lock_guard lock(mutex_);
+    return variant_stats_;
+  }
+  core::Result<std::vector<store::OwnerChat>> owner_chats() override {
+    std::lock_guard lock(mutex_);
+    return owner_chats_;
+  }
+  core::Result<bool> unlink_owner_chat(core::ChatId chat) override {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(owner_chats_, [&](const auto& c) { return c.chat_id == chat; }) > 0;
+  }
+
   bool ping() override {
     std::lock_guard lock(mutex_);
     return !unavailable_;
   }
 
  private:
+  static store::SentMessage sent(const Row& r) {
+    store::SentMessage m;
+    m.id = r.row.id;
+    m.kind = r.row.kind;
+    m.chat_id = core::chat_of(r.row.body);
+    m.conversation_id = r.row.conversation_id;
+    m.attempts = r.row.attempts;
+    m.due_at = r.row.due_at;
+    m.sent_at = r.sent_at;
+    m.status = "pending";
+    if (!r.outcomes.empty()) {
+      const auto& last = r.outcomes.back();
+      if (last.status == store::DeliveryOutcome::Status::kSent) m.status = "sent";
+      if (last.status == store::DeliveryOutcome::Status::kFailed ||
+          last.status == store::DeliveryOutcome::Status::kUnreachable) {
+        m.status = "failed";
+        m.last_error = last.reason;
+      }
+    }
+    if (const auto* text = std::get_if<core::SendText>(&r.row.body)) m.text = text->text;
+    return m;
+  }
+
   // Rows not done, in (due_at, id) order. Requires mutex_.
   std::vector<Row*> pending_in_order() {
     std::vector<Row*> pending;
@@ -444,6 +531,9 @@ class FakeStore final : public store::Store {
   std::vector<core::Review> reviews_;
   std::vector<store::ReviewFilter> list_calls_;
   core::Stats stats_;
+  std::vector<store::InboxItem> inbox_;
+  std::vector<store::VariantStats> variant_stats_;
+  std::vector<store::OwnerChat> owner_chats_;
 };
 
 }  // namespace reviewbot::testing

@@ -1,5 +1,6 @@
-// The owner's dashboard under /admin: login and logout, the overview and the review list
-// (with its CSV). Every page but the login needs a session cookie (rb_session: HttpOnly,
+// The owner's dashboard under /admin: login and logout, the overview, the review list
+// (with its CSV), delivery health and accounts (the inbox, review pages, templates and
+// alerts are admin/desk.h). Every page but the login needs a session cookie (rb_session: HttpOnly,
 // SameSite=Lax, Path=/admin, Secure when the request came over HTTPS as X-Forwarded-Proto
 // says, as on Heroku) or, for a script reading a page, "Authorization: Bearer
 // <ADMIN_TOKEN>"; without either a page redirects to the login. Every form carries a
@@ -13,13 +14,13 @@
 
 #include "reviewbot/admin/metrics.h"
 #include "reviewbot/admin/owner_login.h"
+#include "reviewbot/admin/page_guard.h"
 #include "reviewbot/core/clock.h"
 #include "reviewbot/http/route.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
 
-inline constexpr const char* kSessionCookie = "rb_session";
 inline constexpr const char* kLoginCookie = "rb_login";
 
 // All must outlive the routes.

@@ -24,7 +24,9 @@ struct PageFrame {
   std::string title;
   std::string business_name;  // "" = none configured
   std::optional<Viewer> viewer;
-  std::string current;  // the nav entry: "overview" | "reviews" | "delivery" | "accounts"
+  // The nav entry: "overview" | "inbox" | "reviews" | "templates" | "delivery" | "alerts" |
+  // "accounts".
+  std::string current;
 };
 
 // The login form. `error` is shown above it when not empty.

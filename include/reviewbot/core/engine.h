@@ -22,6 +22,7 @@ struct Lookup {
   std::optional<std::string> external_id;     // customer by external id, or pending events
   std::optional<std::string> transaction_id;  // latest conversation for a transaction
   std::optional<std::string> business_connection_id;
+  bool owner_chats = false;  // the chats linked as the owner's (Snapshot::owner_chats)
 };
 
 struct BusinessConnection {
@@ -41,6 +42,8 @@ struct Snapshot {
   std::optional<BusinessConnection> business_connection;
   // Events waiting for lookup.external_id to be linked, oldest first.
   std::vector<TransactionEvent> pending_events;
+  // Chats linked with an owner deep link (when lookup.owner_chats), ascending.
+  std::vector<ChatId> owner_chats;
 };
 
 // The answer for POST /v1/events (and a log line for every event).
@@ -56,7 +59,7 @@ struct Outcome {
   };
   Status status = Status::kIgnored;
   // For kSkipped: "opted_out" | "unreachable" | "cooldown" | "conversation_open" |
-  // "no_template". For others, a short free-form note (may be empty).
+  // "no_template" | "owner_chat". For others, a short free-form note (may be empty).
   std::string reason;
 };
 const char* to_string(Outcome::Status s);  // "scheduled", "pending_link", ...
@@ -65,6 +68,19 @@ const char* to_string(Outcome::Status s);  // "scheduled", "pending_link", ...
 struct Cancellation {
   int64_t conversation_id = 0;     // 0 = none; never refers to a conversation created now
   std::vector<MessageKind> kinds;  // empty = every pending row of the conversation
+};
+
+// A customer's message that is no answer to the bot, for the owner's inbox.
+struct InboxMessage {
+  ChatId chat_id = 0;
+  int64_t message_id = 0;
+  std::string text;
+};
+
+// The owner's chat linked (an owner deep link) or unlinked (/stop in it).
+struct OwnerChatChange {
+  ChatId chat_id = 0;
+  bool linked = true;
 };
 
 struct Decision {
@@ -80,14 +96,18 @@ struct Decision {
   std::optional<BusinessConnection> business_connection;  // upsert
   std::optional<TransactionEvent> park;                   // wait for a link
   std::vector<std::string> unparked_event_ids;            // pending events now consumed
+  std::optional<InboxMessage> inbox_message;              // for the customer of this decision
+  std::optional<OwnerChatChange> owner_chat;
 };
 
 // Settings the rules read besides Policy.
 struct EngineSettings {
   std::string business_name;
-  std::string review_url;  // offered after every rating; empty: none
-  std::optional<ChatId> owner_chat_id;
-  std::string link_secret;  // verifies /start parameters
+  std::string review_url;               // offered after every rating; empty: none
+  std::optional<ChatId> owner_chat_id;  // OWNER_CHAT_ID; linked owner chats get alerts too
+  std::string link_secret;              // verifies /start parameters
+  // Where the dashboard is (PUBLIC_URL + "/admin"), for links in owner alerts; empty: none.
+  std::string dashboard_url;
 };
 
 class Engine {

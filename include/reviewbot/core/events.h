@@ -20,6 +20,7 @@ struct MessageReceived {
   int64_t message_id = 0;
   std::string text;           // may be empty (stickers, photos): the engine ignores those
   std::string from_name;      // first (+ last) name as the platform reports it
+  std::string from_username;  // @username without the @; may be empty
   std::string language_code;  // IETF tag from the platform, e.g. "en", "pt-br"; may be empty
   bool edited = false;        // an edit of an earlier message (message_id identifies it)
   std::optional<std::string> business_connection_id;  // set for Business messages
@@ -33,6 +34,7 @@ struct CallbackPressed {
   int64_t message_id = 0;         // message carrying the keyboard
   std::string data;               // callback_data, as the engine put it on the button
   std::string from_name;
+  std::string from_username;
   std::string language_code;
   std::optional<std::string> business_connection_id;
 };
@@ -64,11 +66,6 @@ struct BusinessConnectionChanged {
   bool enabled = true;
 };
 
-struct TransactionItem {
-  std::string name;
-  std::string category;
-};
-
 // POST /v1/events, already validated by the HTTP layer.
 struct TransactionEvent {
   enum class Type { kCompleted, kRefunded, kCancelled };
@@ -89,7 +86,14 @@ struct TransactionEvent {
 const char* to_string(TransactionEvent::Type t);  // "transaction.completed", ...
 std::optional<TransactionEvent::Type> transaction_type_from_string(const std::string& s);
 
+// The owner answers a customer from the dashboard (a low rating or a free message).
+struct OwnerReply {
+  ChatId chat_id = 0;
+  std::optional<int64_t> conversation_id;  // the review answered, if any
+  std::string text;                        // plain text, as the owner typed it
+};
+
 using Event = std::variant<MessageReceived, CallbackPressed, MemberStatusChanged,
-                           BusinessConnectionChanged, TransactionEvent, DeliveryReport>;
+                           BusinessConnectionChanged, TransactionEvent, DeliveryReport, OwnerReply>;
 
 }  // namespace reviewbot::core

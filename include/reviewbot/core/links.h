@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reviewbot/core/result.h"
+#include "reviewbot/core/types.h"
 
 namespace reviewbot::core {
 
@@ -20,5 +21,12 @@ Result<std::string> make_start_parameter(const std::string& secret, const std::s
 // The external id, when `parameter` was made with `secret`; nullopt for anything else.
 std::optional<std::string> verify_start_parameter(const std::string& secret,
                                                   const std::string& parameter);
+
+// The owner deep link's parameter: "o", the expiry (seconds, base64url) and a tag signed
+// apart from customer links, so neither kind verifies as the other. 24 characters.
+Result<std::string> make_owner_parameter(const std::string& secret, Time expires);
+
+// True when `parameter` was made with `secret` and has not expired at `now`.
+bool verify_owner_parameter(const std::string& secret, const std::string& parameter, Time now);
 
 }  // namespace reviewbot::core

@@ -30,6 +30,7 @@ enum class MessageKind {
   kOwnerAlert,      // rating ≤ 2, to OWNER_CHAT_ID
   kCallbackAnswer,  // answerCallbackQuery
   kNotice,          // opt-out/opt-in confirmations and other one-off replies
+  kOwnerReply,      // the owner's answer to a customer, sent from the dashboard
 };
 const char* to_string(MessageKind k);  // "request", "reminder", ...
 std::optional<MessageKind> message_kind_from_string(const std::string& s);

@@ -58,6 +58,12 @@ struct RenderVars {
   std::optional<int> rating;  // {{rating}}, {{stars}} ("★★★☆☆")
   std::optional<std::string> comment;
   std::string review_url;  // {{#review_url}}…{{/review_url}} hides when empty
+  // Owner alerts only (empty elsewhere): the shop's id for the customer, the Telegram
+  // profile's name and @username, and the review's page in the dashboard.
+  std::string external_id;
+  std::string telegram_name;
+  std::string telegram_username;
+  std::string review_link;
 };
 
 class TemplateSet {

@@ -26,18 +26,30 @@ using UserId = int64_t;
 enum class Trigger { kTransactionCompleted, kThankYou };
 const char* to_string(Trigger t);  // "transaction.completed" | "thank_you"
 
+// One line of a sale, as the till sent it.
+struct TransactionItem {
+  std::string name;
+  std::string category;
+  bool operator==(const TransactionItem&) const = default;
+};
+
 // A person the business may ask for a review, identified by chat and/or external id.
 struct Customer {
   int64_t id = 0;                          // store-assigned; 0 means "not stored yet"
   std::optional<ChatId> chat_id;           // known once the customer wrote or was linked
   std::optional<std::string> external_id;  // the shop's own customer id (linked via /start)
-  std::string name;
-  std::string locale;        // "en", "ru", ...; empty when unknown
-  bool opted_out = false;    // said /stop; /start clears it
-  bool unreachable = false;  // blocked the bot (kicked or 403)
-  bool started_bot = false;  // wrote to the bot directly (not only via Business)
+  std::string name;           // the shop's name for the customer (from events); may be empty
+  std::string telegram_name;  // first (+ last) name of the Telegram profile
+  std::string username;       // Telegram @username without the @; empty when none
+  std::string locale;         // "en", "ru", ...; empty when unknown
+  bool opted_out = false;     // said /stop; /start clears it
+  bool unreachable = false;   // blocked the bot (kicked or 403)
+  bool started_bot = false;   // wrote to the bot directly (not only via Business)
   std::optional<std::string> business_connection_id;  // last Business chat seen, if any
   std::optional<Time> last_request_at;                // for COOLDOWN
+
+  // The name messages and owner views use: the shop's name first, else Telegram's.
+  const std::string& display_name() const { return name.empty() ? telegram_name : name; }
 };
 
 enum class ConversationState {
@@ -59,6 +71,10 @@ struct Conversation {
   Trigger trigger = Trigger::kTransactionCompleted;
   std::optional<std::string> event_id;        // inbound event that caused it, if any
   std::optional<std::string> transaction_id;  // for refund/cancel lookups
+  // The sale the request asks about (empty for thank-you requests).
+  std::optional<double> amount;
+  std::string currency;
+  std::vector<TransactionItem> items;
   std::string template_name;
   std::string variant;  // A/B variant name; empty when the template has none
   std::string locale;
@@ -85,7 +101,9 @@ struct Review {
   std::optional<std::string> comment;
   std::optional<ChatId> chat_id;
   std::optional<std::string> external_id;
-  std::string customer_name;
+  std::string customer_name;  // the shop's name for the customer
+  std::string telegram_name;  // the Telegram profile's name
+  std::string username;       // Telegram @username without the @
   Trigger trigger = Trigger::kTransactionCompleted;
   std::optional<std::string> transaction_id;
   std::string template_name;
@@ -93,6 +111,11 @@ struct Review {
   std::string locale;
   Time requested_at{};
   Time answered_at{};
+  // The sale asked about (transaction reviews), and when the owner marked it handled.
+  std::optional<double> amount;
+  std::string currency;
+  std::vector<TransactionItem> items;
+  std::optional<Time> handled_at;
 };
 
 struct Stats {

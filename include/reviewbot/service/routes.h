@@ -1,6 +1,6 @@
 // The service's route table: every module's routes (http: webhook, events, links, health;
-// admin: reviews, stats, metrics, the dashboard) assembled from what the running service provides.
-// The HttpServer serves it; main and the server tests build it the same way.
+// admin: reviews, stats, metrics, the dashboard and its desk) assembled from what the running
+// service provides. The HttpServer serves it; main and the server tests build it the same way.
 #pragma once
 
 #include <string>
@@ -8,11 +8,13 @@
 #include "reviewbot/admin/metrics.h"
 #include "reviewbot/admin/owner_login.h"
 #include "reviewbot/core/clock.h"
+#include "reviewbot/core/templates.h"
 #include "reviewbot/http/accept.h"
 #include "reviewbot/http/health_handler.h"
 #include "reviewbot/http/links_handler.h"
 #include "reviewbot/http/route.h"
 #include "reviewbot/http/webhook_handler.h"
+#include "reviewbot/store/owner_desk.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::service {
@@ -29,6 +31,9 @@ struct RouteSources {
   std::string bot_username = {};                   // for https://t.me/<bot>?start=... links
   std::string link_secret = {};                    // signs /start parameters
   admin::OwnerLogin* owner_login = nullptr;        // null: no /admin dashboard
+  store::OwnerDesk* desk = nullptr;                // the inbox & co.; null: no /admin dashboard
+  const core::TemplateSet* templates = nullptr;    // the dashboard's templates page
+  std::optional<core::ChatId> owner_chat_id = {};  // OWNER_CHAT_ID, for the alerts page
   std::string business_name = {};                  // shown on the dashboard
 };
 

@@ -12,11 +12,13 @@
 namespace reviewbot::store {
 
 struct ReviewFilter {
+  std::optional<int64_t> id;                  // only this review
   std::optional<int> rating;                  // exactly this rating
   std::optional<int> min_rating, max_rating;  // inclusive bounds, e.g. max 2 for "≤ 2"
   std::optional<core::Trigger> trigger;
-  // Reviews whose comment, customer name or external id contains this text, letters in
-  // either case (SQLite folds only ASCII letters, PostgreSQL all); empty = any.
+  // Reviews whose comment, customer name (the shop's or Telegram's) or external id contains
+  // this text, letters in either case (SQLite folds only ASCII letters, PostgreSQL all);
+  // empty = any.
   std::string search;
   std::optional<core::Time> since, until;  // on answered_at; until is exclusive
   int limit = 50;                          // 1..500

@@ -89,6 +89,15 @@ class SqliteStore final : public Store {
   core::Result<int> record_failed_login(const std::string& key, core::Time now,
                                         core::Duration window) override;
   core::Status clear_failed_logins(const std::string& key) override;
+  core::Result<std::vector<InboxItem>> inbox(int limit) override;
+  core::Result<bool> mark_handled(InboxItem::Kind kind, int64_t id, const std::string& by,
+                                  core::Time now) override;
+  core::Result<std::optional<InboxItem>> inbox_message(int64_t id) override;
+  core::Result<std::vector<SentMessage>> conversation_messages(int64_t conversation_id) override;
+  core::Result<std::vector<SentMessage>> failed_messages(int limit) override;
+  core::Result<std::vector<VariantStats>> variant_stats() override;
+  core::Result<std::vector<OwnerChat>> owner_chats() override;
+  core::Result<bool> unlink_owner_chat(core::ChatId chat) override;
   bool ping() override;
 
  private:

@@ -1,6 +1,6 @@
 // Store is a whole backend: the narrow interfaces its clients use (the intake's
-// InputStore, the dispatcher's OutboxStore, the owner's OwnerReads, the dashboard login's
-// OwnerAccounts) plus a health check.
+// InputStore, the dispatcher's OutboxStore, the owner's OwnerReads and OwnerDesk, the
+// dashboard login's OwnerAccounts) plus a health check.
 // Clients take the narrowest interface they need; only main and the contract tests see a
 // whole Store. Implementations are thread-safe.
 #pragma once
@@ -8,11 +8,16 @@
 #include "reviewbot/store/input_store.h"
 #include "reviewbot/store/outbox_store.h"
 #include "reviewbot/store/owner_accounts.h"
+#include "reviewbot/store/owner_desk.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::store {
 
-class Store : public InputStore, public OutboxStore, public OwnerReads, public OwnerAccounts {
+class Store : public InputStore,
+              public OutboxStore,
+              public OwnerReads,
+              public OwnerAccounts,
+              public OwnerDesk {
  public:
   // Cheap check that the database answers (for /readyz).
   virtual bool ping() = 0;

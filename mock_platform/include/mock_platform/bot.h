@@ -21,6 +21,11 @@
 
 namespace mock_platform {
 
+// The simulated shop owner's user id (--owner-name): fixed so it can be documented and
+// typed into OWNER_CHAT_ID. Customers get ids from kFirstCustomerId up.
+inline constexpr std::int64_t kOwnerUserId = 1000000;
+inline constexpr std::int64_t kFirstCustomerId = 1000001;
+
 struct BotIdentity {
   std::int64_t id = 7000000001;
   std::string username = "reviewbot_demo_bot";
@@ -81,6 +86,10 @@ class Bot {
   // `started` false creates a user who never opened the bot (reachable only via business).
   std::int64_t create_user(const std::string& name, const std::string& language_code,
                            bool started = true);
+  // Creates the shop owner, kOwnerUserId, who has started the bot (the bot may message
+  // them like any customer). Listed by users_json() with "owner": true. No-op if present.
+  void create_owner(const std::string& name, const std::string& language_code);
+  // Every user with "blocked", "started" and "owner", by id (the owner first).
   nlohmann::json users_json() const;
   Result<Queued> user_message(std::int64_t user_id, const std::string& text);
   // Presses the button of bot message `message_id` whose callback_data (or text) matches.
@@ -104,6 +113,7 @@ class Bot {
     std::string language_code;
     bool started = true;
     bool blocked = false;
+    bool owner = false;
   };
   struct Message {
     std::int64_t message_id = 0;
@@ -151,7 +161,7 @@ class Bot {
 
   mutable std::mutex mu_;
   // Guarded by mu_:
-  std::int64_t next_user_id_ = 1000001;
+  std::int64_t next_user_id_ = kFirstCustomerId;
   std::int64_t next_callback_seq_ = 1;
   std::int64_t next_connection_seq_ = 1;
   std::map<std::int64_t, User> users_;

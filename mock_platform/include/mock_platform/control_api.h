@@ -26,7 +26,7 @@ class ControlApi {
 
   // POST /_mock/users {"name","language_code","started"?} → 201 {"user_id"}
   ControlReply create_user(std::string_view body);
-  // GET /_mock/users → {"users":[…]}
+  // GET /_mock/users → {"users":[…]}, each with "blocked", "started" and "owner"
   ControlReply list_users();
   // POST /_mock/users/{id}/messages {"text"} → 201 {"update_id","message_id"}
   ControlReply user_message(std::int64_t user_id, std::string_view body);

@@ -20,6 +20,7 @@ struct Options {
   int port = 8081;                                  // --port, env MOCK_PORT; 0 = any free port
   std::optional<std::string> token;                 // --token: the only token accepted
   std::string bot_username = "reviewbot_demo_bot";  // --bot-username
+  std::string owner_name = "Shop owner";            // --owner-name: user 1000000; "" = none
   int threads = 128;                                // --threads: HTTP worker threads
   int keep_alive_seconds = 30;    // --keep-alive-seconds: how long an idle connection stays
   DeliveryOptions delivery;       // --webhook-timeout-ms, --backoff-*-ms

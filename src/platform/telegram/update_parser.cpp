@@ -55,16 +55,18 @@ std::string trim(std::string s) {
 struct Sender {
   core::UserId id = 0;
   std::string name;
+  std::string username;
   std::string language_code;
 };
 
-// A User object (possibly absent) as id, display name and language.
+// A User object (possibly absent) as id, display name, @username and language.
 Sender sender_of(const json* user) {
   Sender s;
   if (user == nullptr) return s;
   s.id = int_field(*user, "id").value_or(0);
   s.name = trim(string_field(*user, "first_name").value_or("") + " " +
                 string_field(*user, "last_name").value_or(""));
+  s.username = string_field(*user, "username").value_or("");
   s.language_code = string_field(*user, "language_code").value_or("");
   return s;
 }
@@ -83,6 +85,7 @@ std::optional<core::Event> message_event(const json& message, bool edited) {
   m.message_id = *message_id;
   m.text = string_field(message, "text").value_or(string_field(message, "caption").value_or(""));
   m.from_name = from.name;
+  m.from_username = from.username;
   m.language_code = from.language_code;
   m.edited = edited;
   m.business_connection_id = string_field(message, "business_connection_id");
@@ -109,6 +112,7 @@ std::optional<core::Event> callback_event(const json& query) {
   c.message_id = *message_id;
   c.data = string_field(query, "data").value_or("");
   c.from_name = from.name;
+  c.from_username = from.username;
   c.language_code = from.language_code;
   c.business_connection_id = string_field(*message, "business_connection_id");
   return c;

@@ -1,0 +1,128 @@
+// The dashboard's layout and the rendering helpers every page uses.
+#include "page_render.h"
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include "reviewbot/http/rfc3339.h"
+
+namespace reviewbot::admin::page {
+namespace {
+
+using kainjow::mustache::mustache;
+
+constexpr const char* kLayout = R"html(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{title}}{{#business}} · {{business}}{{/business}} · reviewbot</title>
+<link rel="stylesheet" href="/admin/style.css">
+<link rel="icon" href="/admin/icon.svg" type="image/svg+xml">
+</head>
+<body>
+<header>
+<span class="brand">{{#business}}{{business}}{{/business}}{{^business}}reviewbot{{/business}}</span>
+{{#viewer}}
+<nav aria-label="Dashboard">
+{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>
+{{/nav}}
+</nav>
+<form method="post" action="/admin/logout" class="logout">
+<input type="hidden" name="csrf" value="{{csrf}}">
+<button type="submit">Log out {{account}}</button>
+</form>
+{{/viewer}}
+</header>
+<main>
+<h1>{{title}}</h1>
+{{{content}}}
+</main>
+</body>
+</html>
+)html";
+
+struct NavEntry {
+  const char* key;
+  const char* href;
+  const char* label;
+};
+constexpr NavEntry kNav[] = {
+    {"overview", "/admin", "Overview"},          {"inbox", "/admin/inbox", "Inbox"},
+    {"reviews", "/admin/reviews", "Reviews"},    {"templates", "/admin/templates", "Templates"},
+    {"delivery", "/admin/delivery", "Delivery"}, {"alerts", "/admin/alerts", "Alerts"},
+    {"accounts", "/admin/accounts", "Accounts"}};
+
+const mustache& compiled(const char* text) {
+  // Each template text is compiled on first use and kept.
+  static std::mutex mutex;
+  static std::vector<std::pair<const char*, std::unique_ptr<mustache>>> cache;
+  std::lock_guard lock(mutex);
+  for (const auto& [key, tmpl] : cache) {
+    if (key == text) return *tmpl;
+  }
+  cache.emplace_back(text, std::make_unique<mustache>(text));
+  return *cache.back().second;
+}
+
+}  // namespace
+
+std::string render(const char* text, const data& d) {
+  // kainjow's render is const but not documented thread-safe: render a copy.
+  mustache tmpl = compiled(text);
+  return tmpl.render(d);
+}
+
+std::string frame_page(const PageFrame& frame, const std::string& content) {
+  data d;
+  d.set("title", frame.title);
+  d.set("business", frame.business_name.empty() ? data(false) : data(frame.business_name));
+  if (frame.viewer) {
+    data viewer;
+    viewer.set("account", frame.viewer->account);
+    viewer.set("csrf", frame.viewer->csrf_token);
+    data nav(data::type::list);
+    for (const auto& [key, href, label] : kNav) {
+      data entry;
+      entry.set("href", href);
+      entry.set("label", label);
+      entry.set("current", frame.current == key);
+      nav.push_back(entry);
+    }
+    viewer.set("nav", nav);
+    d.set("viewer", viewer);
+  } else {
+    d.set("viewer", false);
+  }
+  d.set("content", content);
+  return render(kLayout, d);
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string stars_text(int rating) {
+  std::string out;
+  for (int i = 1; i <= 5; ++i) out += i <= rating ? "★" : "☆";
+  return out;
+}
+
+// Horizontal bars for ratings 5 down to 1, each a link to its reviews.
+std::string day(core::Time t) { return http::format_rfc3339(t).substr(0, 10); }
+
+std::string minute(core::Time t) {
+  const std::string when = http::format_rfc3339(t);
+  return when.substr(0, 10) + " " + when.substr(11, 5);
+}
+
+data text_or_false(const std::optional<std::string>& s) {
+  return s && !s->empty() ? data(*s) : data(false);
+}
+
+data text_or_false(const std::string& s) { return s.empty() ? data(false) : data(s); }
+
+}  // namespace reviewbot::admin::page

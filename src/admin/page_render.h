@@ -1,0 +1,29 @@
+// Private to the dashboard's page files: Mustache templates compiled once, the layout
+// around every page (title, navigation, logout form), and small formatters. Thread-safe.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+#include <optional>
+#include <string>
+
+#include "reviewbot/admin/pages.h"
+#include "reviewbot/core/types.h"
+
+namespace reviewbot::admin::page {
+
+using kainjow::mustache::data;
+
+// Renders the template `text` (a string constant: it is compiled once, keyed by address).
+std::string render(const char* text, const data& d);
+// `content` (HTML) inside the layout.
+std::string frame_page(const PageFrame& frame, const std::string& content);
+
+std::string fixed(double value, int decimals);  // "4.50" for (4.5, 2)
+std::string stars_text(int rating);             // "★★★☆☆" for 3
+std::string day(core::Time t);                  // "2026-11-22" (UTC)
+std::string minute(core::Time t);               // "2026-11-22 10:05" (UTC)
+// A section value: false when missing or empty, so {{#x}} hides.
+data text_or_false(const std::optional<std::string>& s);
+data text_or_false(const std::string& s);
+
+}  // namespace reviewbot::admin::page
