@@ -82,7 +82,8 @@ class Desk {
     constexpr auto kOwner = http::Access::kOwner;
     return {
         {M::kGet, "/admin/inbox", kOwner, false, page(&Desk::inbox)},
-        {M::kPost, "/admin/inbox/reply", kOwner, false, page(&Desk::reply)},
+        // A reply is an input: refused with 503 while the instance drains.
+        {M::kPost, "/admin/inbox/reply", kOwner, true, page(&Desk::reply)},
         {M::kPost, "/admin/inbox/handled", kOwner, false, page(&Desk::handled)},
         {M::kGet, "/admin/review", kOwner, false, page(&Desk::review)},
         {M::kGet, "/admin/templates", kOwner, false, page(&Desk::templates)},

@@ -34,7 +34,8 @@ std::string optional_cell(const std::optional<std::string>& value) {
 
 std::string csv_header() {
   return "id,rating,comment,customer_telegram_chat_id,customer_external_id,customer_name,"
-         "trigger,transaction_id,template,variant,locale,requested_at,answered_at\r\n";
+         "trigger,transaction_id,template,variant,locale,requested_at,answered_at,"
+         "customer_telegram_name,customer_username\r\n";
 }
 
 std::string csv_cell(std::string_view value, bool guard) {
@@ -65,7 +66,9 @@ std::string csv_row(const core::Review& r) {
   line += csv_cell(r.variant, true) + ',';
   line += csv_cell(r.locale, true) + ',';
   line += http::format_rfc3339(r.requested_at) + ',';
-  line += http::format_rfc3339(r.answered_at) + "\r\n";
+  line += http::format_rfc3339(r.answered_at) + ',';
+  line += csv_cell(r.telegram_name, true) + ',';
+  line += csv_cell(r.username, true) + "\r\n";
   return line;
 }
 

@@ -254,8 +254,11 @@ TEST_CASE("reviews are listed as JSON with a cursor", "[server][admin]") {
   CHECK(first["id"] == 3);
   CHECK(first["rating"] == 5);
   CHECK(first["comment"] == "great");
-  CHECK(first["customer"] ==
-        json{{"telegram_chat_id", -1001234567890}, {"external_id", "C-3"}, {"name", "Ann"}});
+  CHECK(first["customer"] == json{{"telegram_chat_id", -1001234567890},
+                                  {"external_id", "C-3"},
+                                  {"name", "Ann"},
+                                  {"telegram_name", ""},
+                                  {"username", ""}});
   CHECK(first["trigger"] == "transaction.completed");
   CHECK(first["transaction_id"] == "T-3");
   CHECK(first["template"] == "default");
@@ -309,11 +312,11 @@ TEST_CASE("reviews export as CSV with quoting and a formula guard", "[server][ad
     const std::string& csv = res->body;
     CHECK(csv.rfind("id,rating,comment,customer_telegram_chat_id,customer_external_id,"
                     "customer_name,trigger,transaction_id,template,variant,locale,requested_at,"
-                    "answered_at\r\n",
+                    "answered_at,customer_telegram_name,customer_username\r\n",
                     0) == 0);
     CHECK(csv.find("2,2,\"'=HYPERLINK(\"\"http://x\"\")\",-1001234567890,C-2,"
                    "\"Ann, \"\"the\"\" best\",transaction.completed,T-2,default,a,en,"
-                   "2026-11-22T10:00:00Z,2026-11-22T10:05:00Z\r\n") != std::string::npos);
+                   "2026-11-22T10:00:00Z,2026-11-22T10:05:00Z,,\r\n") != std::string::npos);
     CHECK(csv.find("1,5,\"line one\nline two\",-1001234567890,C-1,'@bob,") != std::string::npos);
   };
   SECTION("by ?format=csv") { check_csv(c.Get("/v1/reviews?format=csv", kAdminHeaders)); }
