@@ -24,6 +24,8 @@ using http::Request;
 constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 constexpr int kLoginFormSeconds = 3600;
 constexpr int kTrendWeeks = 12;
+constexpr int kFailedShown = 20;
+constexpr core::Duration kLoginLinkTtl = std::chrono::minutes(10);
 
 bool over_https(const Request& req) { return req.header("X-Forwarded-Proto") == "https"; }
 
@@ -71,6 +73,10 @@ class Dashboard {
         {M::kGet, "/admin/login", http::Access::kPublic, false, page(&Dashboard::login_form)},
         {M::kPost, "/admin/login", http::Access::kPublic, false, page(&Dashboard::log_in)},
         {M::kPost, "/admin/logout", http::Access::kOwner, false, page(&Dashboard::log_out)},
+        {M::kGet, "/admin/login/link", http::Access::kPublic, false,
+         page(&Dashboard::log_in_by_link)},
+        {M::kPost, "/v1/login_links", http::Access::kAdmin, false,
+         page(&Dashboard::make_login_link)},
         {M::kGet, "/admin/reviews", http::Access::kOwner, false, page(&Dashboard::reviews)},
         {M::kGet, "/admin/reviews.csv", http::Access::kOwner, false, page(&Dashboard::csv)},
         {M::kGet, "/admin/delivery", http::Access::kOwner, false, page(&Dashboard::delivery)},
@@ -129,11 +135,7 @@ class Dashboard {
         s_.login.log_in(account, form_field(form, "password"), client_address(req));
     switch (result.status) {
       case LoginResult::Status::kOk: {
-        Reply reply = redirect_reply("/admin");
-        const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(
-            result.session.expires_at - result.session.created_at);
-        reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, result.token,
-                                                        static_cast<int>(ttl.count()), "/admin"));
+        Reply reply = with_session_cookie(req, result);
         reply.headers.emplace_back("Set-Cookie", cookie(req, kLoginCookie, "", 0, "/admin/login"));
         return reply;
       }
@@ -155,6 +157,35 @@ class Dashboard {
         break;
     }
     return unavailable();
+  }
+
+  Reply with_session_cookie(const Request& req, const LoginResult& result) const {
+    Reply reply = redirect_reply("/admin");
+    const auto ttl = std::chrono::duration_cast<std::chrono::seconds>(result.session.expires_at -
+                                                                      result.session.created_at);
+    reply.headers.emplace_back("Set-Cookie", cookie(req, kSessionCookie, result.token,
+                                                    static_cast<int>(ttl.count()), "/admin"));
+    return reply;
+  }
+
+  // A one-time login link (POST /v1/login_links made it): a session, then the overview.
+  Reply log_in_by_link(const Request& req) const {
+    const auto it = req.params.find("token");
+    const LoginResult result = s_.login.redeem_login_link(it == req.params.end() ? "" : it->second);
+    if (result.status == LoginResult::Status::kUnavailable) return unavailable();
+    if (result.status != LoginResult::Status::kOk) {
+      return login_with(req, 401, "", "That login link has expired or was used. Log in here.");
+    }
+    return with_session_cookie(req, result);
+  }
+
+  Reply make_login_link(const Request&) const {
+    auto token = s_.login.create_login_link(kLoginLinkTtl);
+    if (!token) return http::error_reply(503, token.error().message);
+    return http::json_reply(
+        201, {{"path", "/admin/login/link?token=" + *token},
+              {"expires_in_seconds",
+               std::chrono::duration_cast<std::chrono::seconds>(kLoginLinkTtl).count()}});
   }
 
   Reply log_out(const Request& req) const {
@@ -247,6 +278,9 @@ class Dashboard {
         {"held back while Telegram asked to wait (429)", m.deferred_paused},
         {"chats moved to a new id", m.chat_migrations},
     };
+    if (auto failed = s_.desk.failed_messages(kFailedShown); failed.ok()) {
+      health.failed_sends = std::move(failed).value();
+    }
     return html_reply(m.outbox ? 200 : 503,
                       delivery_page(frame("Delivery", &*live, "delivery"), health));
   }

@@ -11,6 +11,8 @@ namespace reviewbot::admin {
 namespace {
 
 using page::data;
+using page::display_name;
+using page::telegram_label;
 using page::text_or_false;
 
 constexpr const char* kFlash =
@@ -122,21 +124,6 @@ std::string flash_html(const Flash& flash) {
 
 std::string csrf_of(const PageFrame& frame) {
   return frame.viewer ? frame.viewer->csrf_token : std::string();
-}
-
-// The shop's name first, then Telegram's, then the chat.
-std::string display_name(const std::string& shop, const std::string& telegram, core::ChatId chat) {
-  if (!shop.empty()) return shop;
-  if (!telegram.empty()) return telegram;
-  return chat != 0 ? "chat " + std::to_string(chat) : std::string("–");
-}
-
-// "Ann Lee @ann" / "@ann" / "Ann Lee", or "" when the shop's name is all there is.
-std::string telegram_label(const std::string& shop, const std::string& telegram,
-                           const std::string& username) {
-  std::string out = telegram == shop ? std::string() : telegram;
-  if (!username.empty()) out += (out.empty() ? "@" : " @") + username;
-  return out;
 }
 
 std::string status_label(const store::SentMessage& m) {

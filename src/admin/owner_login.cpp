@@ -82,7 +82,16 @@ LoginResult OwnerLogin::log_in(std::string_view account, std::string_view passwo
          found->has_value();
   }
   if (!ok) return refuse(account_key, address_key);
+  LoginResult result = start_session(name);
+  if (result.status != LoginResult::Status::kOk) return result;
+  if (auto cleared = accounts_.clear_failed_logins(account_key); !cleared.ok()) {
+    spdlog::warn("owner login: clearing failed logins: {}", cleared.error().message);
+  }
+  spdlog::info("owner login account={}", name);
+  return result;
+}
 
+LoginResult OwnerLogin::start_session(const std::string& account) {
   auto token = random_token();
   auto csrf = random_token();
   if (!token || !csrf) return unavailable("making a session token", core::Error{"no randomness"});
@@ -90,16 +99,43 @@ LoginResult OwnerLogin::log_in(std::string_view account, std::string_view passwo
   LoginResult result;
   result.status = LoginResult::Status::kOk;
   result.session =
-      store::OwnerSession{token_hash(*token), name, *csrf, now, now + settings_.session_ttl};
+      store::OwnerSession{token_hash(*token), account, *csrf, now, now + settings_.session_ttl};
   if (auto stored = accounts_.add_session(result.session); !stored.ok()) {
     return unavailable("storing a session", stored.error());
   }
-  if (auto cleared = accounts_.clear_failed_logins(account_key); !cleared.ok()) {
-    spdlog::warn("owner login: clearing failed logins: {}", cleared.error().message);
-  }
   result.token = std::move(token).value();
-  spdlog::info("owner login account={}", name);
   return result;
+}
+
+core::Result<std::string> OwnerLogin::create_login_link(core::Duration ttl) {
+  if (settings_.admin_token.empty()) return core::Error{"ADMIN_TOKEN is not set"};
+  auto token = random_token();
+  if (!token) return token.error();
+  const core::Time now = clock_.now();
+  const store::OwnerSession link{link_hash(*token), kAdminAccount, "", now, now + ttl};
+  if (auto stored = accounts_.add_session(link); !stored.ok()) return stored.error();
+  spdlog::info("owner login link made account={}", kAdminAccount);
+  return std::move(token).value();
+}
+
+LoginResult OwnerLogin::redeem_login_link(std::string_view token) {
+  if (token.empty() || token.size() > 128) return LoginResult{};
+  const std::string hash = link_hash(token);
+  const auto found = accounts_.find_session(hash, clock_.now());
+  if (!found) return unavailable("reading a login link", found.error());
+  if (!found->has_value()) return LoginResult{};
+  if (auto used = accounts_.remove_session(hash); !used.ok()) {
+    return unavailable("using up a login link", used.error());
+  }
+  LoginResult result = start_session((*found)->account);
+  if (result.status == LoginResult::Status::kOk) {
+    spdlog::info("owner login by link account={}", (*found)->account);
+  }
+  return result;
+}
+
+std::string OwnerLogin::link_hash(std::string_view token) {
+  return token_hash("login-link:" + std::string(token));
 }
 
 bool OwnerLogin::is_admin_bearer(std::string_view authorization) const {

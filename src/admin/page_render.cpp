@@ -125,4 +125,19 @@ data text_or_false(const std::optional<std::string>& s) {
 
 data text_or_false(const std::string& s) { return s.empty() ? data(false) : data(s); }
 
+// The shop's name first, then Telegram's, then the chat.
+std::string display_name(const std::string& shop, const std::string& telegram, core::ChatId chat) {
+  if (!shop.empty()) return shop;
+  if (!telegram.empty()) return telegram;
+  return chat != 0 ? "chat " + std::to_string(chat) : std::string("–");
+}
+
+// "Ann Lee @ann" / "@ann" / "Ann Lee", or "" when the shop's name is all there is.
+std::string telegram_label(const std::string& shop, const std::string& telegram,
+                           const std::string& username) {
+  std::string out = telegram == shop ? std::string() : telegram;
+  if (!username.empty()) out += (out.empty() ? "@" : " @") + username;
+  return out;
+}
+
 }  // namespace reviewbot::admin::page

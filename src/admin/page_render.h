@@ -26,4 +26,12 @@ std::string minute(core::Time t);               // "2026-11-22 10:05" (UTC)
 data text_or_false(const std::optional<std::string>& s);
 data text_or_false(const std::string& s);
 
+// A customer as the owner's pages name them: the shop's name first, then Telegram's, then
+// "chat <id>" ("–" without any).
+std::string display_name(const std::string& shop, const std::string& telegram, core::ChatId chat);
+// "Ann Lee @ann", "@ann" or "Ann Lee": the Telegram side when it says more than the
+// shop's name; "" when it does not.
+std::string telegram_label(const std::string& shop, const std::string& telegram,
+                           const std::string& username);
+
 }  // namespace reviewbot::admin::page

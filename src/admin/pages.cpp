@@ -65,10 +65,10 @@ constexpr const char* kReviews = R"html(<form method="get" action="/admin/review
 <thead><tr><th>When</th><th>Rating</th><th>Comment</th><th>Customer</th><th>Trigger</th><th>Template</th><th>Locale</th></tr></thead>
 <tbody>
 {{#reviews}}<tr>
-<td data-label="When"><time datetime="{{answered_at}}">{{answered_day}}</time></td>
+<td data-label="When"><a href="/admin/review?id={{id}}"><time datetime="{{answered_at}}">{{answered_day}}</time></a></td>
 <td data-label="Rating"><span class="stars" aria-label="{{rating}} of 5">{{stars}}</span></td>
 <td data-label="Comment">{{#comment}}{{comment}}{{/comment}}{{^comment}}<span class="muted">no comment</span>{{/comment}}</td>
-<td data-label="Customer">{{name}}{{#external_id}} <span class="muted">{{external_id}}</span>{{/external_id}}{{#chat_id}} <span class="muted">chat {{chat_id}}</span>{{/chat_id}}</td>
+<td data-label="Customer">{{name}}{{#external_id}} <span class="muted">{{external_id}}</span>{{/external_id}}{{#telegram}}<br><span class="muted">Telegram: {{telegram}}</span>{{/telegram}}</td>
 <td data-label="Trigger">{{trigger}}{{#transaction_id}} <span class="muted">{{transaction_id}}</span>{{/transaction_id}}</td>
 <td data-label="Template">{{template}}{{#variant}} / {{variant}}{{/variant}}</td>
 <td data-label="Locale">{{locale}}</td>
@@ -114,6 +114,14 @@ constexpr const char* kDelivery = R"html(<section class="cards" aria-label="Outb
 {{/counters}}
 </tbody></table>
 <p class="muted">The same figures, for every instance, are on <code>/metrics</code>.</p>
+<h2>Messages given up on</h2>
+{{^failed_sends}}<p class="muted">None.</p>{{/failed_sends}}
+{{#has_failed}}<div class="table"><table>
+<thead><tr><th>Due</th><th>Message</th><th>Chat</th><th>Attempts</th><th>Why</th></tr></thead>
+<tbody>
+{{#failed_sends}}<tr><td data-label="Due">{{due}}</td><td data-label="Message">{{kind}}{{#review}} · <a href="/admin/review?id={{review}}">review {{review}}</a>{{/review}}</td><td data-label="Chat">{{chat}}</td><td data-label="Attempts">{{attempts}}</td><td data-label="Why">{{why}}</td></tr>
+{{/failed_sends}}
+</tbody></table></div>{{/has_failed}}
 )html";
 
 std::string distribution_svg(const core::Stats& stats) {
@@ -254,9 +262,11 @@ std::string reviews_page(const PageFrame& frame, const ReviewListForm& form,
     row.set("rating", std::to_string(r.rating));
     row.set("stars", stars_text(r.rating));
     row.set("comment", text_or_false(r.comment));
-    row.set("name", r.customer_name.empty() ? std::string("–") : r.customer_name);
+    row.set("id", std::to_string(r.id));
+    row.set("name", page::display_name(r.customer_name, r.telegram_name, r.chat_id.value_or(0)));
     row.set("external_id", text_or_false(r.external_id));
-    row.set("chat_id", r.chat_id ? data(std::to_string(*r.chat_id)) : data(false));
+    row.set("telegram",
+            text_or_false(page::telegram_label(r.customer_name, r.telegram_name, r.username)));
     row.set("trigger", r.trigger == core::Trigger::kThankYou ? "thank-you" : "sale");
     row.set("transaction_id", text_or_false(r.transaction_id));
     row.set("template", r.template_name);
@@ -310,6 +320,19 @@ std::string delivery_page(const PageFrame& frame, const DeliveryHealth& health) 
     rows.push_back(row);
   }
   d.set("counters", rows);
+  data failed(data::type::list);
+  for (const auto& m : health.failed_sends) {
+    data row;
+    row.set("due", page::minute(m.due_at));
+    row.set("kind", core::to_string(m.kind));
+    row.set("review", m.conversation_id ? data(std::to_string(*m.conversation_id)) : data(false));
+    row.set("chat", std::to_string(m.chat_id));
+    row.set("attempts", std::to_string(m.attempts));
+    row.set("why", m.last_error.value_or("unknown"));
+    failed.push_back(row);
+  }
+  d.set("failed_sends", failed);
+  d.set("has_failed", !health.failed_sends.empty());
   return frame_page(frame, render(kDelivery, d));
 }
 

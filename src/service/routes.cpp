@@ -29,7 +29,7 @@ http::Routes service_routes(RouteSources sources) {
                     sources.accept, sources.templates, sources.business_name, sources.bot_username,
                     sources.link_secret, sources.owner_chat_id}));
     http::add_routes(routes, admin::dashboard_routes(admin::DashboardSources{
-                                 sources.store, *sources.owner_login, sources.clock,
+                                 sources.store, *sources.desk, *sources.owner_login, sources.clock,
                                  std::move(sources.metrics), std::move(sources.business_name)}));
   }
   return routes;

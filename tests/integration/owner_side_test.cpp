@@ -231,3 +231,35 @@ TEST_CASE("a reply to a customer who opted out is refused with the reason", "[e2
   CHECK(refused->body.find("said /stop") != std::string::npos);
   CHECK(d.api.messages_to(3101).size() == 1);
 }
+
+TEST_CASE("a login link logs in once", "[e2e][owner]") {
+  Deployment d;
+  auto client = d.bot.client();
+  auto refused = client.Post("/v1/login_links", "", "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  auto made = client.Post("/v1/login_links", {{"Authorization", std::string("Bearer ") + kAdmin}},
+                          "", "application/json");
+  REQUIRE(made);
+  REQUIRE(made->status == 201);
+  const auto link = nlohmann::json::parse(made->body);
+  const std::string path = link["path"];
+  CHECK(path.rfind("/admin/login/link?token=", 0) == 0);
+  CHECK(link["expires_in_seconds"] == 600);
+
+  Browser b(d.bot);
+  auto used = b.get(path);
+  REQUIRE(used);
+  CHECK(used->status == 303);
+  CHECK(used->get_header_value("Location") == "/admin");
+  CHECK(b.get("/admin")->body.find("Log out admin") != std::string::npos);
+
+  Browser again(d.bot);
+  auto twice = again.get(path);
+  REQUIRE(twice);
+  CHECK(twice->status == 401);
+  CHECK(twice->body.find("expired or was used") != std::string::npos);
+  // The link's token is no session cookie.
+  again.jar["rb_session"] = path.substr(path.find('=') + 1);
+  CHECK(again.get("/admin")->status == 303);
+}

@@ -17,6 +17,7 @@
 #include "reviewbot/admin/page_guard.h"
 #include "reviewbot/core/clock.h"
 #include "reviewbot/http/route.h"
+#include "reviewbot/store/owner_desk.h"
 #include "reviewbot/store/owner_reads.h"
 
 namespace reviewbot::admin {
@@ -26,6 +27,7 @@ inline constexpr const char* kLoginCookie = "rb_login";
 // All must outlive the routes.
 struct DashboardSources {
   store::OwnerReads& store;
+  store::OwnerDesk& desk;  // the delivery page's failed sends
   OwnerLogin& login;
   const core::Clock& clock;  // "today" for the overview's trend
   MetricsFn metrics;         // the delivery page's figures (empty: none)

@@ -51,6 +51,14 @@ class OwnerLogin {
   core::Result<std::optional<store::OwnerSession>> session(std::string_view token);
   core::Status log_out(std::string_view token);
 
+  // A one-time login as "admin" that works for `ttl`: the demo's one-click login, or a
+  // login handed to an owner. Returns the link's token; it is stored like a session but
+  // hashed apart, so it never works as a session cookie. Error without ADMIN_TOKEN.
+  core::Result<std::string> create_login_link(core::Duration ttl);
+  // The link's token used up for a new session (kOk), or kRefused when it is unknown,
+  // expired or used.
+  LoginResult redeem_login_link(std::string_view token);
+
   // A new named account. Errors name the problem: a name outside 1–64 characters of
   // A–Z a–z 0–9 . _ @ -, the reserved "admin", a password shorter than
   // kMinPasswordBytes, a name already taken.
@@ -68,6 +76,8 @@ class OwnerLogin {
 
  private:
   LoginResult refuse(const std::string& account_key, const std::string& address_key);
+  LoginResult start_session(const std::string& account);
+  static std::string link_hash(std::string_view token);
   std::optional<LoginResult> throttled(const std::string& account_key,
                                        const std::string& address_key);
 

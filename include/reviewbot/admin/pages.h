@@ -11,6 +11,7 @@
 
 #include "reviewbot/admin/review_form.h"
 #include "reviewbot/core/types.h"
+#include "reviewbot/store/owner_desk.h"
 
 namespace reviewbot::admin {
 
@@ -59,6 +60,7 @@ struct DeliveryHealth {
   std::optional<int64_t> oldest_due_seconds;  // how long the oldest due message has waited
   std::string platform;                       // "up", "down (pausing sends)", "probing"
   std::vector<std::pair<std::string, uint64_t>> counters;  // since this instance started
+  std::vector<store::SentMessage> failed_sends;            // the latest given up on
 };
 
 std::string delivery_page(const PageFrame& frame, const DeliveryHealth& health);
