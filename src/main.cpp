@@ -231,6 +231,7 @@ int main(int argc, char** argv) {
 
   http::ServerSettings server_settings;
   server_settings.port = cfg.port;
+  server_settings.host = cfg.host;
   server_settings.webhook_secret = cfg.telegram_webhook_secret;
   server_settings.admin_token = cfg.admin_token;
   server_settings.events_secret = cfg.events_secret;

@@ -66,7 +66,7 @@ constexpr const char* kReview = R"html({{{flash}}}
 <blockquote>{{#comment}}{{comment}}{{/comment}}{{^comment}}<span class="muted">no comment</span>{{/comment}}</blockquote>
 <h2>Timeline</h2>
 <ol class="timeline">
-{{#timeline}}<li class="{{class}}"><time datetime="{{at_iso}}">{{at}}</time> <strong>{{label}}</strong>{{#status}} <span class="status">{{status}}</span>{{/status}}{{#text}}<div class="said">{{text}}</div>{{/text}}</li>
+{{#timeline}}<li class="{{class}}"><time datetime="{{at_iso}}">{{at}}</time> <strong>{{label}}</strong>{{#status}} <span class="status">{{status}}</span>{{/status}}{{#said}}<div class="said">{{{said}}}</div>{{/said}}</li>
 {{/timeline}}
 </ol>
 {{{reply_form}}}{{{handled_form}}}
@@ -209,9 +209,9 @@ data figures(const store::VariantStats& s, const std::string& label) {
 
 }  // namespace
 
-std::string telegram_preview(const std::string& telegram_html) {
+std::string escape(const std::string& text) {
   std::string escaped;
-  for (char c : telegram_html) {
+  for (char c : text) {
     switch (c) {
       case '&':
         escaped += "&amp;";
@@ -232,6 +232,11 @@ std::string telegram_preview(const std::string& telegram_html) {
         escaped += c;
     }
   }
+  return escaped;
+}
+
+std::string telegram_preview(const std::string& telegram_html) {
+  std::string escaped = escape(telegram_html);
   constexpr std::array kTags = {"b", "strong", "i", "em", "u", "s", "code", "pre"};
   for (const char* tag : kTags) {
     for (const bool closing : {false, true}) {
@@ -328,7 +333,7 @@ std::string review_page(const PageFrame& frame, const core::Review& r,
     e.set("at", page::minute(at));
     e.set("label", kind_label(m));
     e.set("status", status_label(m));
-    e.set("text", text_or_false(m.text));
+    e.set("said", text_or_false(m.html ? telegram_preview(m.text) : escape(m.text)));
     e.set("class", m.status);
     entries.push_back(Entry{at, m.id, e});
   }
@@ -337,7 +342,7 @@ std::string review_page(const PageFrame& frame, const core::Review& r,
   rated.set("at", page::minute(r.answered_at));
   rated.set("label", name + " rated " + page::stars_text(r.rating));
   rated.set("status", false);
-  rated.set("text", text_or_false(r.comment));
+  rated.set("said", r.comment ? text_or_false(escape(*r.comment)) : data(false));
   rated.set("class", "customer");
   entries.push_back(Entry{r.answered_at, 0, rated});
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

@@ -135,7 +135,8 @@ std::string display_name(const std::string& shop, const std::string& telegram, c
 // "Ann Lee @ann" / "@ann" / "Ann Lee", or "" when the shop's name is all there is.
 std::string telegram_label(const std::string& shop, const std::string& telegram,
                            const std::string& username) {
-  std::string out = telegram == shop ? std::string() : telegram;
+  // Without the shop's name the Telegram name is the name shown already.
+  std::string out = shop.empty() || telegram == shop ? std::string() : telegram;
   if (!username.empty()) out += (out.empty() ? "@" : " @") + username;
   return out;
 }

@@ -29,9 +29,20 @@ struct Variable {
   Status (*apply)(Config& config, const std::string& value);
 };
 
-const std::array<Variable, 28> kVariables = {{
+const std::array<Variable, 29> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
+    {"HOST", "0.0.0.0",
+     "address to listen on: 0.0.0.0 for every interface (Heroku, Docker), 127.0.0.1 for this "
+     "machine only, :: for IPv6",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       const bool ok = v.size() <= 64 && v.find_first_not_of("0123456789abcdefABCDEF.:") ==
+                                             std::string::npos;
+       if (!ok) return Error{quoted(v) + " is not an IP address (e.g. 0.0.0.0 or 127.0.0.1)"};
+       c.host = v;
+       return core::ok_status();
+     }},
     {"DATABASE_URL", "sqlite://reviewbot.db",
      "database: sqlite://relative.db, sqlite:///abs/path.db, or "
      "postgres://user:password@host:5432/dbname (also postgresql://; Heroku's form; password "

@@ -29,7 +29,9 @@ SentMessage sent_at_row(const pg::QueryResult& r, int i) {
   m.created_at = time_at(r, i, 7);
   m.due_at = time_at(r, i, 8);
   m.sent_at = opt_time_at(r, i, 9);
-  m.text = codec::payload_text(r.text(i, 10));
+  auto [text, html] = codec::payload_text(r.text(i, 10));
+  m.text = std::move(text);
+  m.html = html;
   return m;
 }
 

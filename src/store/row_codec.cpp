@@ -114,12 +114,12 @@ std::vector<core::TransactionItem> items_from_json(const std::string& text) {
   }
 }
 
-std::string payload_text(const std::string& payload) {
+PayloadText payload_text(const std::string& payload) {
   const auto body = core::message_body_from_json(payload);
-  if (!body) return "";
-  if (const auto* send = std::get_if<core::SendText>(&*body)) return send->text;
-  if (const auto* edit = std::get_if<core::EditText>(&*body)) return edit->text;
-  return "";
+  if (!body) return {};
+  if (const auto* send = std::get_if<core::SendText>(&*body)) return {send->text, send->html};
+  if (const auto* edit = std::get_if<core::EditText>(&*body)) return {edit->text, edit->html};
+  return {};
 }
 
 std::string event_to_json(const core::TransactionEvent& e) {

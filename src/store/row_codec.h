@@ -35,8 +35,13 @@ std::string like_pattern(std::string_view text);
 std::string items_to_json(const std::vector<core::TransactionItem>& items);
 std::vector<core::TransactionItem> items_from_json(const std::string& text);  // throws
 
-// The text an outbox payload sends or edits in; "" for other bodies and bad payloads.
-std::string payload_text(const std::string& payload);
+// The text an outbox payload sends or edits in ("" for other bodies and bad payloads) and
+// whether it is Telegram HTML.
+struct PayloadText {
+  std::string text;
+  bool html = false;
+};
+PayloadText payload_text(const std::string& payload);
 
 // The SELECT list SentMessage rows are read from (outbox columns, alias "o"), in order:
 // id, kind, chat_id, conversation_id, status, attempts, last_error, created_at, due_at,

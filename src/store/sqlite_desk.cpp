@@ -38,7 +38,9 @@ SentMessage read_sent(SQLite::Statement& s) {
   m.created_at = time_column(s, 7);
   m.due_at = time_column(s, 8);
   if (auto at = column_opt_int64(s, 9)) m.sent_at = core::from_millis(*at);
-  m.text = codec::payload_text(s.getColumn(10).getString());
+  auto [text, html] = codec::payload_text(s.getColumn(10).getString());
+  m.text = std::move(text);
+  m.html = html;
   return m;
 }
 

@@ -2,8 +2,12 @@
 // customers answer through mock_platform's control API (one unhappy, one happy), then the
 // owner logs in (a wrong password first), reads the overview, drills down from the trend
 // to this week's reviews and from the distribution to the unhappy one, filters, downloads
-// the CSV and logs out. Pages are checked at a phone's and a desktop's width; screenshots
-// go to <artifacts>/dashboard-*.png.
+// the CSV and logs out. Then a customer writes to the bot in the chat page, the owner
+// (logged in by a one-time link) answers from the inbox and the answer arrives in the
+// customer's chat, marks it handled, opens the unhappy review's timeline, reads the
+// templates' figures and connects the simulator's owner chat with the owner link. Pages
+// are checked at a phone's and a desktop's width; screenshots go to
+// <artifacts>/dashboard-*.png.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,4 +163,88 @@ test('the owner logs in, drills down to the unhappy review, exports CSV and logs
   assert.match(page.url(), /\/admin\/login$/, 'the session ended');
 
   assert.deepEqual(problems, [], 'no script errors or CSP violations');
+});
+
+test('a customer writes, the owner answers from the inbox, connects alerts and reads the templates', { timeout: 150000 }, async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+  // The customer writes to the bot in mock_platform's chat page.
+  const chat = await browser.newPage();
+  chat.setDefaultTimeout(15000);
+  await chat.goto(stack.mockUrl);
+  await chat.getByLabel('Name').fill('Farah');
+  await chat.getByLabel('Language').selectOption('en');
+  await chat.getByRole('button', { name: 'Create customer' }).click();
+  await chat.getByRole('button', { name: 'Chat as Farah' }).waitFor();
+  await chat.getByLabel('Message to the bot').fill('Do you have oat milk?');
+  await chat.getByRole('button', { name: 'Send message' }).click();
+  await chat.locator('.msg.user', { hasText: 'Do you have oat milk?' }).waitFor();
+
+  // It reaches the owner's inbox, next to the unhappy review.
+  const made = await post(`${stack.reviewbotUrl}/v1/login_links`, {}, { Authorization: `Bearer ${stack.adminToken}` });
+  await page.goto(`${stack.reviewbotUrl}${made.path}`);
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+  const message = page.locator('.inbox-item', { hasText: 'Do you have oat milk?' });
+  await message.waitFor();
+  assert.equal(await page.locator('.inbox-item', { hasText: 'The <b>coffee</b> was cold' }).count(), 1);
+  assert.equal(await page.locator('.inbox-item', { hasText: 'Perfect, thanks' }).count(), 0);
+  await shot(page, 'inbox-desktop');
+
+  // The reply goes to the customer's chat through the bot.
+  await message.getByLabel(/Reply to Farah/).fill('Yes, and almond too!');
+  await message.getByRole('button', { name: 'Send reply' }).click();
+  await page.getByRole('status').filter({ hasText: 'Reply queued' }).waitFor();
+  await page.locator('.inbox-item', { hasText: 'You replied: Yes, and almond too!' }).waitFor();
+  await chat.locator('.msg.bot', { hasText: 'Yes, and almond too!' }).waitFor();
+  await chat.screenshot({ path: path.join(paths.artifacts, 'dashboard-reply-in-chat.png') });
+  console.log(`screenshot: ${path.join(paths.artifacts, 'dashboard-reply-in-chat.png')}`);
+
+  // Marked handled, it leaves the inbox.
+  await page.locator('.inbox-item', { hasText: 'Do you have oat milk?' })
+    .getByRole('button', { name: 'Mark handled' }).click();
+  await page.getByRole('status').filter({ hasText: 'Marked handled' }).waitFor();
+  assert.equal(await page.locator('.inbox-item', { hasText: 'oat milk' }).count(), 0);
+
+  // The unhappy review's page: its timeline, at a phone's width too.
+  await page.locator('.inbox-item', { hasText: 'The <b>coffee</b> was cold' })
+    .getByRole('link', { name: 'Open the review' }).click();
+  await page.getByRole('heading', { name: /^Review \d+$/ }).waitFor();
+  await page.locator('.timeline li', { hasText: 'Review request' }).waitFor();
+  assert.match(await page.locator('.timeline').innerText(), /Thank-you/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the review page is ${overflow} px wider than the phone`);
+  await shot(page, 'review-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The templates page: the template that asked Dana and Eli, with its figures.
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('heading', { name: 'Templates', exact: true }).waitFor();
+  const purchase = page.locator('section.template', { has: page.getByRole('heading', { name: 'purchase' }) });
+  const figures = await purchase.locator('tbody tr').first().innerText();
+  assert.match(figures, /\(one text\)\s+2\s+2\s+100 %\s+3\.50 ★/, figures);
+  await purchase.locator('.bubble').first().waitFor();
+  assert.ok(await purchase.locator('.bubble b').count() > 0, 'Telegram bold shows as bold');
+  await shot(page, 'templates-desktop');
+
+  // The owner connects their Telegram: the simulator's owner chat opens the owner link.
+  await page.getByRole('link', { name: 'Alerts' }).click();
+  await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+  const ownerLink = await page.getByRole('link', { name: /Open the bot in Telegram/ }).getAttribute('href');
+  await chat.goto(`${stack.mockUrl}/#user=1000000`);
+  await chat.getByLabel('Owner link').fill(ownerLink);
+  await chat.getByRole('button', { name: 'Connect' }).click();
+  await chat.locator('.msg.bot', { hasText: 'Connected.' }).waitFor();
+  await page.reload();
+  await page.locator('.accounts li', { hasText: 'Chat 1000000' }).waitFor();
+  await shot(page, 'alerts-desktop');
+
+  assert.deepEqual(problems, [], 'no script errors or CSP violations');
+  await chat.close();
 });

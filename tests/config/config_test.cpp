@@ -60,6 +60,7 @@ TEST_CASE("an empty environment gives the documented defaults", "[config]") {
   auto c = Setup{}.load();
   REQUIRE(c);
   CHECK(c->port == 8080);
+  CHECK(c->host == "0.0.0.0");
   CHECK(c->database_url == "sqlite://reviewbot.db");
   CHECK(c->sqlite_path() == "reviewbot.db");
   CHECK(c->database.kind == config::DatabaseTarget::Kind::kSqlite);
@@ -95,6 +96,7 @@ TEST_CASE("an empty environment gives the documented defaults", "[config]") {
 TEST_CASE("every variable is read from the environment", "[config]") {
   Setup s;
   s.env = {{"PORT", "9000"},
+           {"HOST", "127.0.0.1"},
            {"DATABASE_URL", "sqlite:///var/lib/reviewbot/data.db"},
            {"TELEGRAM_BOT_TOKEN", "123456:ABC-def"},
            {"TELEGRAM_API_URL", "http://127.0.0.1:8081/"},
@@ -125,6 +127,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   auto c = s.load();
   REQUIRE(c);
   CHECK(c->port == 9000);
+  CHECK(c->host == "127.0.0.1");
   CHECK(c->sqlite_path() == "/var/lib/reviewbot/data.db");
   CHECK(c->database.sqlite_path == "/var/lib/reviewbot/data.db");
   CHECK(c->telegram_bot_token == "123456:ABC-def");
@@ -178,6 +181,7 @@ TEST_CASE("every bad value is an error naming the variable", "[config]") {
       {"PORT", "65536", "0-65535"},
       {"PORT", "-1", "0-65535"},
       {"PORT", "80x", "0-65535"},
+      {"HOST", "localhost; rm", "not an IP address"},
       {"DATABASE_URL", "reviewbot.db", "sqlite://relative.db or sqlite:///abs/path.db"},
       {"DATABASE_URL", "mysql://u:p@h/db", "unsupported scheme \"mysql\""},
       {"DATABASE_URL", "sqlite://", "names no file"},

@@ -474,7 +474,10 @@ class FakeStore final : public store::Store {
         m.last_error = last.reason;
       }
     }
-    if (const auto* text = std::get_if<core::SendText>(&r.row.body)) m.text = text->text;
+    if (const auto* text = std::get_if<core::SendText>(&r.row.body)) {
+      m.text = text->text;
+      m.html = text->html;
+    }
     return m;
   }
 

@@ -72,5 +72,7 @@ std::string alerts_page(const PageFrame& frame, const AlertsView& view, const Fl
 // Telegram HTML as safe HTML for a preview: everything escaped, then the tags b, strong,
 // i, em, u, s, code and pre (without attributes) restored; newlines become <br>.
 std::string telegram_preview(const std::string& telegram_html);
+// Plain text as HTML: & < > " escaped, newlines as <br>.
+std::string escape(const std::string& text);
 
 }  // namespace reviewbot::admin

@@ -17,6 +17,7 @@ namespace reviewbot::config {
 
 struct Config {
   int port = 8080;                                     // PORT (0 = any free port)
+  std::string host = "0.0.0.0";                        // HOST: the address to listen on
   std::string database_url = "sqlite://reviewbot.db";  // DATABASE_URL, as given
   // DATABASE_URL parsed (see parse_database_url); log database.redacted, never the URL.
   DatabaseTarget database = {.sqlite_path = "reviewbot.db", .redacted = "sqlite://reviewbot.db"};

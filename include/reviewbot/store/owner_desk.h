@@ -28,6 +28,7 @@ struct SentMessage {
   core::Time due_at{};
   std::optional<core::Time> sent_at;
   std::string text;  // what the message says ("" for keyboard removals and callback answers)
+  bool html = false;  // text is Telegram HTML (else plain text)
 };
 
 // Who a customer is, as the owner's views show them.
