@@ -37,8 +37,8 @@ const std::array<Variable, 29> kVariables = {{
      "machine only, :: for IPv6",
      false,
      [](Config& c, const std::string& v) -> Status {
-       const bool ok = v.size() <= 64 && v.find_first_not_of("0123456789abcdefABCDEF.:") ==
-                                             std::string::npos;
+       const bool ok =
+           v.size() <= 64 && v.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
        if (!ok) return Error{quoted(v) + " is not an IP address (e.g. 0.0.0.0 or 127.0.0.1)"};
        c.host = v;
        return core::ok_status();
@@ -134,7 +134,9 @@ const std::array<Variable, 29> kVariables = {{
        return core::ok_status();
      }},
     {"OWNER_CHAT_ID", "",
-     "chat that gets an alert for ratings of 2 or less (followed if Telegram migrates it)", false,
+     "a chat that gets alerts for ratings of 2 or less, besides those connected with the "
+     "dashboard's owner link (followed if Telegram migrates it)",
+     false,
      [](Config& c, const std::string& v) -> Status {
        int64_t id = 0;
        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
