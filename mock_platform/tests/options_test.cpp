@@ -70,7 +70,7 @@ TEST_CASE("the till's reviewbot URL and token come from flags or the environment
         0);
 }
 
-TEST_CASE("--owner-name names the owner user, and an empty name disables it", "[options]") {
+TEST_CASE("the owner-name flag names the owner user and an empty name disables it", "[options]") {
   CHECK(parse_options({}, {})->owner_name == "Shop owner");
   CHECK(parse_options({"--owner-name", "Maria"}, {})->owner_name == "Maria");
   CHECK(parse_options({"--owner-name=Café Olé"}, {})->owner_name == "Café Olé");

@@ -60,7 +60,7 @@ TEST_CASE("the owner user exists from the start with id 1000000", "[control][own
   CHECK(t["messages"][1]["text"] == "/start abc_DEF-123");
 }
 
-TEST_CASE("--owner-name names the owner user", "[control][owner]") {
+TEST_CASE("the owner-name flag names the owner user", "[control][owner]") {
   TestServer server(owner_named("Maria"));
   const auto users = server.get("/_mock/users").body["users"];
   REQUIRE(users.size() == 1);
