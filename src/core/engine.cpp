@@ -109,8 +109,12 @@ Customer refreshed_customer(const Ctx& ctx, ChatId chat_id, const Profile& profi
   Customer c = ctx.state.customer.value_or(Customer{});
   c.chat_id = chat_id;
   // The Telegram profile's fields only: the shop's name for the customer stays as it is.
-  if (!profile.name.empty()) c.telegram_name = profile.name;
-  c.username = profile.username;
+  // A Business chat fills them in but never renames: its updates come through a third
+  // party's connection.
+  if (!business_connection_id || c.telegram_name.empty()) {
+    if (!profile.name.empty()) c.telegram_name = profile.name;
+    c.username = profile.username;
+  }
   const std::string& language_code = profile.language_code;
   if (!language_code.empty()) c.locale = lower_ascii(language_code);
   if (business_connection_id) {

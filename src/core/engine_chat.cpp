@@ -6,12 +6,14 @@ namespace reviewbot::core::detail {
 namespace {
 
 // In a private chat the customer's user id equals the chat id, so in a Business chat any
-// other sender is the owner (or their staff) talking to the customer.
+// other sender is the owner (or their staff) talking to the customer. Business updates on
+// an unknown or disabled connection count for nothing.
 bool not_from_customer(const Ctx& ctx, const std::optional<std::string>& business_connection_id,
                        UserId from_user_id, ChatId chat_id) {
   if (!business_connection_id) return false;
   const auto& connection = ctx.state.business_connection;
-  if (connection && (!connection->enabled || from_user_id == connection->owner_user_id)) {
+  // A connection the bot never heard of (no business_connection update) is not the owner's.
+  if (!connection || !connection->enabled || from_user_id == connection->owner_user_id) {
     return true;
   }
   return from_user_id != chat_id;
@@ -46,6 +48,12 @@ void start(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& out)
   }
   const auto external_id = linked_external_id(ctx.settings, m);
   if (!external_id) return;
+  // A deep link binds once: a parameter another chat linked with (a receipt passed on, a
+  // QR code photographed) neither moves nor renames that customer.
+  if (ctx.state.external_id_chat && *ctx.state.external_id_chat != m.chat_id) {
+    out.outcome = Outcome{Outcome::Status::kHandled, "link already used by another chat"};
+    return;
+  }
   c.external_id = external_id;
   out.outcome.status = Outcome::Status::kHandled;
   unpark(ctx, c, out);
@@ -166,11 +174,19 @@ std::optional<std::string> linked_external_id(const EngineSettings& settings,
   return verify_start_parameter(settings.link_secret, *parameter);
 }
 
-Decision on_message(const Ctx& ctx, const MessageReceived& m) {
+Decision on_message(const Ctx& shared, const MessageReceived& m) {
   Decision out;
   if (m.text.empty()) return out;
-  if (auto owner = on_owner_message(ctx, m)) return std::move(*owner);
-  if (not_from_customer(ctx, m.business_connection_id, m.from_user_id, m.chat_id)) return out;
+  if (auto owner = on_owner_message(shared, m)) return std::move(*owner);
+  if (not_from_customer(shared, m.business_connection_id, m.from_user_id, m.chat_id)) return out;
+  // The customer found by a deep link's external id belongs to another chat: this chat
+  // is someone new, and that customer's conversation is none of its business.
+  Snapshot own = shared.state;
+  if (own.customer && own.customer->chat_id && *own.customer->chat_id != m.chat_id) {
+    own.customer.reset();
+    own.conversation.reset();
+  }
+  const Ctx ctx{shared.policy, shared.settings, shared.templates, own, shared.now};
   Customer c = refreshed_customer(ctx, m.chat_id, {m.from_name, m.from_username, m.language_code},
                                   m.business_connection_id);
   if (m.edited) {
@@ -184,7 +200,11 @@ Decision on_message(const Ctx& ctx, const MessageReceived& m) {
 
 Decision on_callback(const Ctx& ctx, const CallbackPressed& p) {
   Decision out;
-  if (not_from_customer(ctx, p.business_connection_id, p.from_user_id, p.chat_id)) {
+  // In a private chat only its user can press its buttons; anyone else is a forgery.
+  const bool stranger_in_private_chat =
+      !p.business_connection_id && p.chat_id > 0 && p.from_user_id != p.chat_id;
+  if (stranger_in_private_chat ||
+      not_from_customer(ctx, p.business_connection_id, p.from_user_id, p.chat_id)) {
     answer(p, "", ctx.now, out);
     return out;
   }

@@ -12,9 +12,13 @@
 //   the newest waiting sale like a new sale.
 // - Answers (typed ratings, comments) count only in the channel the conversation started in
 //   (bot chat or that Business connection); /start and links only in the bot's own chat.
-// - A Business message or press from anyone but the chat's user, or on a disabled connection,
-//   is ignored (a press still gets an empty callback answer).
-// - An invalid /start parameter is treated as a bare /start.
+// - A Business message or press from anyone but the chat's user, or on an unknown or
+//   disabled connection, is ignored (a press still gets an empty callback answer); so is a
+//   press in a private chat by anyone but its user.
+// - An invalid /start parameter is treated as a bare /start; so is a valid one that another
+//   chat has linked with already (a deep link binds once, and never moves a customer).
+// - Chat updates set the Telegram name and @username, never the shop's name; Business
+//   updates only fill them in when empty.
 #pragma once
 
 #include <optional>

@@ -198,6 +198,13 @@ core::Snapshot load_snapshot(pg::Connection& c, const std::string& business,
       }
     }
   }
+  if (lookup.external_id) {
+    const auto r = run(c,
+                       "SELECT chat_id FROM customers WHERE business_id = $1 AND external_id = $2 "
+                       "AND chat_id IS NOT NULL",
+                       {business, *lookup.external_id});
+    if (r.rows() > 0) snap.external_id_chat = int64_at(r, 0, 0);
+  }
   if (lookup.owner_chats) {
     const auto r = run(c, "SELECT chat_id FROM owner_chats WHERE business_id = $1 ORDER BY chat_id",
                        {business});

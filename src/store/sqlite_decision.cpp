@@ -234,6 +234,11 @@ core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup) {
     s->bind(1, *lookup.external_id);
     while (s->executeStep()) snap.pending_events.push_back(event_from_json(s->getColumn(0)));
   }
+  if (lookup.external_id) {
+    Stmt s = c.stmt("SELECT chat_id FROM customers WHERE external_id = ? AND chat_id IS NOT NULL");
+    s->bind(1, *lookup.external_id);
+    if (s->executeStep()) snap.external_id_chat = s->getColumn(0).getInt64();
+  }
   if (lookup.owner_chats) {
     Stmt s = c.stmt("SELECT chat_id FROM owner_chats ORDER BY chat_id");
     while (s->executeStep()) snap.owner_chats.push_back(s->getColumn(0).getInt64());

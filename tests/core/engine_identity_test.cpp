@@ -129,3 +129,80 @@ TEST_CASE("a linked customer is found by external id", "[engine][identity]") {
   CHECK(d.outcome.status == Outcome::Status::kScheduled);
   CHECK(text_of(only(d, Kind::kRequest)).chat_id == kChat);
 }
+
+TEST_CASE("a deep link binds one chat: a second chat neither moves nor renames the customer",
+          "[engine][identity]") {
+  EngineFixture f;
+  constexpr ChatId kCarol = 2001;
+  constexpr ChatId kMallory = 2002;
+  Customer carol = stored_customer(kCarol);
+  carol.external_id = "C-77";
+  carol.name = "Carol";
+  Conversation open = awaiting_rating(f.now);
+  open.chat_id = kCarol;
+  // The store finds Carol by the link's external id: Mallory's chat has no customer yet.
+  Snapshot state = with(carol, open);
+  state.external_id_chat = kCarol;
+
+  auto start = text_from(kMallory, start_link("C-77"));
+  start.from_name = "Mallory";
+  const auto d = f.decide(start, state);
+  REQUIRE(d.customer);
+  CHECK(d.customer->id == 0);  // a new, unlinked customer for Mallory's chat
+  CHECK(d.customer->chat_id == kMallory);
+  CHECK_FALSE(d.customer->external_id);
+  CHECK(d.customer->telegram_name == "Mallory");
+  CHECK_FALSE(d.conversation);  // Carol's open request is left alone
+  CHECK(d.cancellations.empty());
+
+  SECTION("nor can that chat answer Carol's request") {
+    const auto rated = f.decide(text_from(kMallory, "1"), state);
+    CHECK_FALSE(rated.conversation);
+    CHECK(rated.messages.empty());
+  }
+  SECTION("a chat with its own customer cannot take the id either") {
+    Snapshot own = with(stored_customer(kMallory));
+    own.external_id_chat = kCarol;
+    const auto again = f.decide(start, own);
+    CHECK_FALSE((again.customer && again.customer->external_id));
+  }
+  SECTION("Carol opening her own link again is fine") {
+    Snapshot hers = with(carol);
+    hers.external_id_chat = kCarol;
+    const auto d2 = f.decide(text_from(kCarol, start_link("C-77")), hers);
+    CHECK_FALSE((d2.customer && d2.customer->chat_id != kCarol));
+  }
+}
+
+TEST_CASE("forged presses and unknown Business connections count for nothing",
+          "[engine][identity]") {
+  EngineFixture f;
+  SECTION("a press in a private chat by anyone but its user") {
+    auto forged = press(kChat, "rate:1");
+    forged.from_user_id = kChat + 1;
+    forged.from_name = "Mallory";
+    const auto d = f.decide(forged, with(stored_customer(), awaiting_rating(f.now)));
+    CHECK_FALSE(d.conversation);
+    CHECK_FALSE(d.customer);  // no renaming either
+    CHECK(kinds(d) == std::vector{Kind::kCallbackAnswer});
+  }
+  SECTION("a Business message on a connection the bot never heard of") {
+    auto m = text_from(kChat, "thank you!");
+    m.business_connection_id = "bc-unknown";
+    const auto d = f.decide(m, with(stored_customer()));
+    CHECK(d.messages.empty());
+    CHECK_FALSE(d.conversation);
+    CHECK_FALSE(d.customer);
+  }
+  SECTION("a Business chat never renames a customer") {
+    Customer ann = stored_customer();
+    ann.telegram_name = "Ann";
+    auto m = text_from(kChat, "hello");
+    m.business_connection_id = "bc-1";
+    m.from_name = "Renamed";
+    Snapshot state = with(ann);
+    state.business_connection = BusinessConnection{"bc-1", 4242, true};
+    const auto d = f.decide(m, state);
+    CHECK_FALSE((d.customer && d.customer->telegram_name != "Ann"));
+  }
+}

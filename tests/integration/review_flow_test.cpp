@@ -133,6 +133,20 @@ TEST_CASE("an event for an unlinked customer waits until they open the deep link
   d.send_update(text_message(1, 6001, "/start " + param));
   const ApiCall request = d.wait_for_request(6001);
   CHECK(rating_row(request).size() == 5);
+
+  // Someone else opening the same link (a receipt passed on) takes nothing over: the
+  // customer keeps their chat, name and open request, and rates it as usual.
+  d.send_update(text_message(2, 6002, "/start " + param, "Mallory"));
+  d.send_update(text_message(3, 6002, "1", "Mallory"));
+  d.send_update(
+      button_press(4, 6001, message_id_of(d.api, 6001, 0), callback_for_rating(request, 5)));
+  REQUIRE(d.api.wait_for_messages(6001, 2).size() == 2);
+  const auto reviews = d.get_json("/v1/reviews");
+  REQUIRE(reviews["reviews"].size() == 1);
+  CHECK(reviews["reviews"][0]["rating"] == 5);
+  CHECK(reviews["reviews"][0]["customer"]["telegram_chat_id"] == 6001);
+  CHECK(reviews["reviews"][0]["customer"]["external_id"] == "C-77");
+  CHECK(d.api.messages_to(6002).empty());
 }
 
 TEST_CASE("a low rating alerts the owner and the customer still gets the review link",

@@ -44,6 +44,9 @@ struct Snapshot {
   std::vector<TransactionEvent> pending_events;
   // Chats linked with an owner deep link (when lookup.owner_chats), ascending.
   std::vector<ChatId> owner_chats;
+  // The chat of the customer holding lookup.external_id (nullopt: nobody holds it, or that
+  // customer has no chat), so a deep link binds one chat only.
+  std::optional<ChatId> external_id_chat;
 };
 
 // The answer for POST /v1/events (and a log line for every event).

@@ -83,6 +83,13 @@ TEMPLATE_TEST_CASE("customers keep the shop's name apart from Telegram's",
   CHECK(r.items.size() == 2);
   CHECK_FALSE(r.handled_at);
 
+  SECTION("a lookup by external id says which chat holds it") {
+    CHECK(peek(s, core::Lookup{std::nullopt, "X-101", {}, {}, false}).external_id_chat ==
+          std::optional<core::ChatId>(101));
+    CHECK(peek(s, core::Lookup{202, "X-101", {}, {}, false}).external_id_chat ==
+          std::optional<core::ChatId>(101));
+    CHECK_FALSE(peek(s, core::Lookup{101, "X-999", {}, {}, false}).external_id_chat);
+  }
   SECTION("search finds the Telegram name too") {
     store::ReviewFilter f;
     f.search = "tg 1";
