@@ -240,4 +240,29 @@ std::optional<std::string> parse_start_command(const std::string& text) {
   return std::string(trim(s));
 }
 
+std::string clean_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool space = false;
+  for (std::size_t pos = 0; pos < name.size();) {
+    const char32_t cp = utf8::next(name, pos);
+    const bool blank = cp == U' ' || cp == U'\t' || cp == U'\n' || cp == U'\r' || cp == 0x85 ||
+                       cp == 0x2028 || cp == 0x2029;  // NEL, line and paragraph separators
+    const bool invisible = cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||  // C0, DEL, C1
+                           cp == 0x200E || cp == 0x200F ||            // LRM, RLM
+                           (cp >= 0x202A && cp <= 0x202E) ||          // embeddings, overrides
+                           (cp >= 0x2066 && cp <= 0x2069) ||          // isolates
+                           cp == 0x061C || cp == 0xFEFF;              // ALM, BOM
+    if (blank) {
+      space = !out.empty();
+      continue;
+    }
+    if (invisible) continue;
+    if (space) out.push_back(' ');
+    space = false;
+    utf8::append(out, cp);
+  }
+  return out;
+}
+
 }  // namespace reviewbot::core

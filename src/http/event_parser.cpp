@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "reviewbot/core/links.h"
+#include "reviewbot/core/text_rules.h"
 #include "reviewbot/http/rfc3339.h"
 
 namespace reviewbot::http {
@@ -49,15 +51,23 @@ std::optional<FieldError> read_customer(const json& body, bool required,
   if (!customer->is_object()) return FieldError{"customer must be an object", "customer"};
 
   if (const json* chat = member(*customer, "telegram_chat_id")) {
-    if (!chat->is_number_integer()) {
-      return FieldError{"customer.telegram_chat_id must be an integer",
-                        "customer.telegram_chat_id"};
+    const FieldError bad{
+        "customer.telegram_chat_id must be a private chat's id: an integer "
+        "from 1 to 9223372036854775807",
+        "customer.telegram_chat_id"};
+    // Above 2^63-1 the JSON number is unsigned and would wrap to another chat.
+    if (!chat->is_number_integer() ||
+        (chat->is_number_unsigned() && chat->get<uint64_t>() > uint64_t{INT64_MAX})) {
+      return bad;
     }
-    event.telegram_chat_id = chat->get<core::ChatId>();
+    const auto id = chat->get<core::ChatId>();
+    if (id <= 0) return bad;  // groups and channels never get review requests
+    event.telegram_chat_id = id;
   }
   std::optional<std::string> text;
   if (auto e = read_string(*customer, "external_id", "customer.external_id", text, true,
-                           kMaxEventTextBytes)) {
+                           core::kMaxLinkExternalIdBytes)) {
+    e->error += " (the longest a deep link can carry)";
     return e;
   }
   event.external_id = text;
@@ -65,7 +75,7 @@ std::optional<FieldError> read_customer(const json& body, bool required,
   if (auto e = read_string(*customer, "name", "customer.name", text, false, kMaxEventTextBytes)) {
     return e;
   }
-  event.customer_name = text.value_or("");
+  event.customer_name = core::clean_name(text.value_or(""));
   text.reset();
   if (auto e = read_string(*customer, "locale", "customer.locale", text, false, 35)) return e;
   event.locale = text.value_or("");
@@ -98,7 +108,7 @@ std::optional<FieldError> read_items(const json& transaction, core::TransactionE
                              kMaxEventTextBytes)) {
       return e;
     }
-    event.items.push_back(core::TransactionItem{*name, category.value_or("")});
+    event.items.push_back(core::TransactionItem{core::clean_name(*name), category.value_or("")});
   }
   return std::nullopt;
 }

@@ -211,3 +211,15 @@ TEST_CASE("a /start command yields its parameter", "[text_rules]") {
   CHECK_FALSE(parse_start_command("please /start"));
   CHECK_FALSE(parse_start_command(""));
 }
+
+TEST_CASE("clean_name keeps a name on one line and in reading order", "[text_rules]") {
+  CHECK(clean_name("Ann Lee") == "Ann Lee");
+  CHECK(clean_name("  Ann \t\n Lee\r\n") == "Ann Lee");
+  CHECK(clean_name("Ann\nTransaction: FAKE") == "Ann Transaction: FAKE");
+  CHECK(clean_name(std::string("A\0n\x01n", 5)) == "Ann");
+  CHECK(clean_name("\u202Egnp.exe\u202C") == "gnp.exe");      // RLO ... PDF
+  CHECK(clean_name("x\u2066y\u2069\u200Fz\u061C") == "xyz");  // isolates, RLM, ALM
+  CHECK(clean_name("line\u2028two\u0085three") == "line two three");
+  CHECK(clean_name("Анна 李 😀") == "Анна 李 😀");
+  CHECK(clean_name("").empty());
+}

@@ -165,3 +165,41 @@ TEST_CASE("null optional fields count as absent and unknown fields are ignored",
   CHECK(result->customer_name.empty());
   CHECK_FALSE(result->amount);
 }
+
+TEST_CASE("a chat id names a private chat and fits 64 bits", "[event_parser]") {
+  json e = valid_event();
+  for (const char* bad :
+       {"0", "-1", "-1001234567890", "9223372036854775808", "18446744073709551615"}) {
+    INFO(bad);
+    e["customer"]["telegram_chat_id"] = json::parse(bad);
+    auto result = http::parse_event(e.dump(), kReceived);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().field == "customer.telegram_chat_id");
+    CHECK(result.error().error.find("private chat") != std::string::npos);
+  }
+  e["customer"]["telegram_chat_id"] = json::parse("9223372036854775807");
+  auto largest = http::parse_event(e.dump(), kReceived);
+  REQUIRE(largest.ok());
+  CHECK(largest->telegram_chat_id == INT64_MAX);
+}
+
+TEST_CASE("an external id is at most what a deep link can carry", "[event_parser]") {
+  json e = valid_event();
+  e["customer"]["external_id"] = std::string(39, 'x');
+  CHECK(http::parse_event(e.dump(), kReceived).ok());
+  e["customer"]["external_id"] = std::string(40, 'x');
+  auto result = http::parse_event(e.dump(), kReceived);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().field == "customer.external_id");
+  CHECK(result.error().error.find("39 bytes") != std::string::npos);
+}
+
+TEST_CASE("names are cleaned before they can reach a message", "[event_parser]") {
+  json e = valid_event();
+  e["customer"]["name"] = json::parse(R"("Ann\nTransaction: FAKE\u202E\u0000  Lee ")");
+  e["transaction"]["items"][0]["name"] = "Latte\r\n\u2066x\u2069";
+  auto result = http::parse_event(e.dump(), kReceived);
+  REQUIRE(result.ok());
+  CHECK(result->customer_name == "Ann Transaction: FAKE Lee");
+  CHECK(result->items[0].name == "Latte x");
+}

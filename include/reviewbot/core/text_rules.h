@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace reviewbot::core {
 
@@ -25,5 +26,11 @@ std::optional<int> parse_typed_rating(const std::string& text);
 // "/start" or "/start <parameter>" (also "/start@botname ..."): returns the parameter,
 // "" for a bare /start; nullopt when the text is not a start command.
 std::optional<std::string> parse_start_command(const std::string& text);
+
+// A person's or product's name made safe to show in a message: control characters, and
+// the invisible characters that reorder text (bidi embeddings, overrides, isolates and
+// marks), removed; newlines and tabs folded to a space; runs of spaces made one; trimmed.
+// So a name can never forge a line ("Ann\nTransaction: FAKE") or flip the text around it.
+std::string clean_name(std::string_view name);
 
 }  // namespace reviewbot::core

@@ -16,15 +16,16 @@ using EventParseError = FieldError;
 using EventParseResult = FieldResult<core::TransactionEvent>;
 
 inline constexpr std::size_t kMaxEventIdBytes = 200;
-inline constexpr std::size_t kMaxEventTextBytes = 200;  // external_id, transaction.id, names
+inline constexpr std::size_t kMaxEventTextBytes = 200;  // transaction.id, names
 inline constexpr std::size_t kMaxEventItems = 100;
 
 // Rules (unknown fields are ignored; null counts as absent for optional fields):
 //   id           required, non-empty string, at most 200 bytes
 //   type         required: transaction.completed | transaction.refunded | transaction.cancelled
 //   occurred_at  RFC 3339 with Z or an offset
-//   customer     object: telegram_chat_id (integer) and/or external_id (non-empty string),
-//                name and locale optional strings
+//   customer     object: telegram_chat_id (a private chat: 1..2^63-1) and/or external_id
+//                (non-empty, at most 39 bytes: what a deep link carries), name and locale
+//                optional strings; names are cleaned (core::clean_name)
 //   transaction  object: id (required, non-empty string), amount (number >= 0), currency
 //                (3 letters, upper-cased), items (array of at most 100 {name, category?})
 // transaction.completed requires occurred_at, customer with at least one identifier, and

@@ -3,6 +3,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "reviewbot/core/text_rules.h"
+
 namespace reviewbot::platform::telegram {
 namespace {
 
@@ -44,14 +46,6 @@ std::optional<bool> bool_field(const json& obj, const char* key) {
   return it->get<bool>();
 }
 
-std::string trim(std::string s) {
-  const char* ws = " \t\r\n";
-  const auto first = s.find_first_not_of(ws);
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(ws);
-  return s.substr(first, last - first + 1);
-}
-
 struct Sender {
   core::UserId id = 0;
   std::string name;
@@ -64,8 +58,8 @@ Sender sender_of(const json* user) {
   Sender s;
   if (user == nullptr) return s;
   s.id = int_field(*user, "id").value_or(0);
-  s.name = trim(string_field(*user, "first_name").value_or("") + " " +
-                string_field(*user, "last_name").value_or(""));
+  s.name = core::clean_name(string_field(*user, "first_name").value_or("") + " " +
+                            string_field(*user, "last_name").value_or(""));
   s.username = string_field(*user, "username").value_or("");
   s.language_code = string_field(*user, "language_code").value_or("");
   return s;

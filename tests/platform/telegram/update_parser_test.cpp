@@ -43,6 +43,7 @@ TEST_CASE("a private text message becomes MessageReceived with 64-bit ids", "[te
   CHECK(m.message_id == 4242);
   CHECK(m.text == "thank you!");
   CHECK(m.from_name == "Ann Lee");
+  CHECK(m.from_username == "annlee");
   CHECK(m.language_code == "pt-br");
   CHECK_FALSE(m.edited);
   CHECK_FALSE(m.business_connection_id);
@@ -253,4 +254,11 @@ TEST_CASE("handled update types list every type the parser acts on", "[telegram]
     CHECK(std::find(types.begin(), types.end(), t) != types.end());
   }
   CHECK(types.size() == 7);
+}
+
+TEST_CASE("a sender's name is cleaned of control and reordering characters", "[telegram][parser]") {
+  const auto parsed = parse_update(R"({"update_id": 2, "message": {
+    "message_id": 6, "from": {"id": 10, "first_name": "Bo\nTransaction: FAKE", "last_name": "\u202eyxe"},
+    "chat": {"id": 10, "type": "private"}, "date": 1, "text": "hi"}})");
+  CHECK(event_as<core::MessageReceived>(parsed).from_name == "Bo Transaction: FAKE yxe");
 }
