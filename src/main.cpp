@@ -161,6 +161,10 @@ int main(int argc, char** argv) {
       std::fputs(config::usage().c_str(), stdout);
       return 0;
     }
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::puts("reviewbot " REVIEWBOT_VERSION);
+      return 0;
+    }
   }
   auto loaded = config::load(argc, argv, [](const char* name) { return std::getenv(name); });
   if (!loaded.ok()) return fail(loaded.error().message + "\n(see reviewbot --help)");
@@ -286,6 +290,14 @@ int main(int argc, char** argv) {
     hook.max_connections = cfg.webhook_max_connections;
     hook.allowed_updates = platform::telegram::handled_update_types();
     (void)platform::register_webhook(*startup_client, hook);  // it logs what went wrong
+  } else {
+    // Nothing registers a webhook: Telegram sends updates only to one set elsewhere.
+    spdlog::warn(log_fields(
+        {{"msg",
+          "webhook mode without PUBLIC_URL: reviewbot does not register a webhook, so "
+          "customers' messages arrive only if one was set to <public address>/webhook/telegram "
+          "by other means; set PUBLIC_URL, or UPDATES_MODE=polling on a machine without a "
+          "public address"}}));
   }
 
   int signal_number = 0;

@@ -261,7 +261,7 @@ core::Result<Config> load(int argc, const char* const* argv,
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i] != nullptr ? argv[i] : "";
-    if (arg == "--help" || arg == "-h") continue;  // the caller prints usage()
+    if (arg == "--help" || arg == "-h" || arg == "--version") continue;  // the caller answers
     if (!starts_with(arg, "--")) {
       return Error{"unexpected argument " + quoted(arg) +
                    " (flags look like --port 9000 or "
@@ -313,6 +313,7 @@ std::string usage() {
     out += line + "\n      " + v.meaning + "\n";
   }
   out += "  --help, -h\n      print this text and exit\n";
+  out += "  --version\n      print the version and exit\n";
   return out;
 }
 

@@ -325,8 +325,10 @@ TEST_CASE("flags override the environment", "[config][flags]") {
     REQUIRE_FALSE(c);
     CHECK_THAT(c.error().message, Catch::StartsWith("--request-delay: \"soon\""));
   }
-  SECTION("--help is left to the caller") {
+  SECTION("--help and --version are left to the caller") {
     s.args = {"--help"};
+    CHECK(s.load());
+    s.args = {"--version"};
     CHECK(s.load());
   }
 }
@@ -371,6 +373,7 @@ TEST_CASE("usage lists every variable and flag with its default", "[config]") {
     CHECK_THAT(text, Catch::Contains(flag));
   }
   CHECK_THAT(text, Catch::Contains("--help"));
+  CHECK_THAT(text, Catch::Contains("--version"));
   CHECK_THAT(text, Catch::Contains("default: 8080"));
   CHECK_THAT(text, Catch::Contains("default: 21:00-09:00"));
   CHECK_THAT(text, Catch::Contains("default: sqlite://reviewbot.db"));
