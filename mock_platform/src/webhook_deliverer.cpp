@@ -153,8 +153,10 @@ void WebhookDeliverer::worker(WebhookConfig config, WebhookUrl url) {
     const auto body = update->body.dump();
     auto res = client.Post(url.path, headers, body, "application/json");
     if (res && res->status >= 200 && res->status < 300) {
-      queue_.complete(update->update_id);
+      // Counted before the queue lets go of it, so whoever sees it delivered (no longer
+      // pending) also sees it in the stats.
       stats_.record_delivered();
+      queue_.complete(update->update_id);
       continue;
     }
     auto delay = backoff_delay(options_, update->attempt);
