@@ -114,14 +114,22 @@ class Desk {
     return inbox_with(*live, 200, flash_from(req.params));
   }
 
-  Reply review_with(const store::OwnerSession& live, int64_t id, int status,
-                    const Flash& flash) const {
+  // The review with this id; nullopt inside when there is none.
+  core::Result<std::optional<core::Review>> find_review(int64_t id) const {
     store::ReviewFilter filter;
     filter.id = id;
     filter.limit = 1;
-    const auto found = s_.reads.list_reviews(filter);
+    auto found = s_.reads.list_reviews(filter);
+    if (!found) return found.error();
+    if (found->reviews.empty()) return std::optional<core::Review>();
+    return std::optional<core::Review>(std::move(found->reviews.front()));
+  }
+
+  Reply review_with(const store::OwnerSession& live, int64_t id, int status,
+                    const Flash& flash) const {
+    const auto found = find_review(id);
     if (!found) return guard().unavailable();
-    if (found->reviews.empty()) {
+    if (!found->has_value()) {
       return guard().message(404, &live, "No such review",
                              "There is no review " + std::to_string(id) + ".");
     }
@@ -129,9 +137,8 @@ class Desk {
     if (!messages) return guard().unavailable();
     auto key = random_token(16);
     if (!key) return guard().unavailable();
-    const core::Review& r = found->reviews.front();
     return html_reply(status, review_page(guard().frame("Review " + std::to_string(id), &live, ""),
-                                          r, *messages, *key, flash));
+                                          **found, *messages, *key, flash));
   }
 
   Reply review(const Request& req) const {
@@ -151,13 +158,10 @@ class Desk {
   };
   std::optional<core::Result<Target>> target(InboxItem::Kind kind, int64_t id) const {
     if (kind == InboxItem::Kind::kReview) {
-      store::ReviewFilter filter;
-      filter.id = id;
-      filter.limit = 1;
-      const auto found = s_.reads.list_reviews(filter);
+      const auto found = find_review(id);
       if (!found) return core::Result<Target>(found.error());
-      if (found->reviews.empty() || !found->reviews.front().chat_id) return std::nullopt;
-      return core::Result<Target>(Target{*found->reviews.front().chat_id, id});
+      if (!found->has_value() || !(*found)->chat_id) return std::nullopt;
+      return core::Result<Target>(Target{*(*found)->chat_id, id});
     }
     const auto found = s_.desk.inbox_message(id);
     if (!found) return core::Result<Target>(found.error());

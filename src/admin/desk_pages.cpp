@@ -1,8 +1,6 @@
 #include "reviewbot/admin/desk_pages.h"
 
 #include <algorithm>
-#include <array>
-#include <string_view>
 
 #include "page_render.h"
 #include "reviewbot/http/rfc3339.h"
@@ -12,13 +10,10 @@ namespace {
 
 using page::data;
 using page::display_name;
+using page::escape;
 using page::telegram_label;
+using page::telegram_preview;
 using page::text_or_false;
-
-constexpr const char* kFlash =
-    R"html({{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-)html";
 
 constexpr const char* kReplyForm =
     R"html(<form method="post" action="/admin/inbox/reply" class="reply-form">
@@ -115,13 +110,6 @@ constexpr const char* kAlerts = R"html({{{flash}}}
 <p class="muted">In that chat, <code>/stop</code> ends its alerts too.</p>
 )html";
 
-std::string flash_html(const Flash& flash) {
-  data d;
-  d.set("notice", text_or_false(flash.notice));
-  d.set("error", text_or_false(flash.error));
-  return page::render(kFlash, d);
-}
-
 std::string csrf_of(const PageFrame& frame) {
   return frame.viewer ? frame.viewer->csrf_token : std::string();
 }
@@ -209,62 +197,10 @@ data figures(const store::VariantStats& s, const std::string& label) {
 
 }  // namespace
 
-std::string escape(const std::string& text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\n':
-        escaped += "<br>";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
-}
-
-std::string telegram_preview(const std::string& telegram_html) {
-  std::string escaped = escape(telegram_html);
-  constexpr std::array kTags = {"b", "strong", "i", "em", "u", "s", "code", "pre"};
-  for (const char* tag : kTags) {
-    for (const bool closing : {false, true}) {
-      const std::string from = std::string("&lt;") + (closing ? "/" : "") + tag + "&gt;";
-      const std::string to = std::string("<") + (closing ? "/" : "") + tag + ">";
-      for (auto at = escaped.find(from); at != std::string::npos; at = escaped.find(from, at)) {
-        escaped.replace(at, from.size(), to);
-        at += to.size();
-      }
-    }
-  }
-  // Then Telegram's own entities, escaped once more above, are shown as their characters
-  // (after the tags, so an escaped "<b>" in a value stays text).
-  for (const std::string_view entity : {"lt;", "gt;", "amp;", "quot;", "#"}) {
-    const std::string twice = "&amp;" + std::string(entity);
-    const std::string once = "&" + std::string(entity);
-    for (auto at = escaped.find(twice); at != std::string::npos; at = escaped.find(twice, at)) {
-      escaped.replace(at, twice.size(), once);
-      at += once.size();
-    }
-  }
-  return escaped;
-}
-
 std::string inbox_page(const PageFrame& frame, const std::vector<InboxEntry>& entries,
                        const Flash& flash) {
   data d;
-  d.set("flash", flash_html(flash));
+  d.set("flash", page::flash(flash.notice, flash.error));
   d.set("empty", entries.empty());
   data items(data::type::list);
   for (const auto& [item, key] : entries) {
@@ -300,7 +236,7 @@ std::string review_page(const PageFrame& frame, const core::Review& r,
   const core::ChatId chat = r.chat_id.value_or(0);
   const std::string name = display_name(r.customer_name, r.telegram_name, chat);
   data d;
-  d.set("flash", flash_html(flash));
+  d.set("flash", page::flash(flash.notice, flash.error));
   d.set("rating", std::to_string(r.rating));
   d.set("stars", page::stars_text(r.rating));
   d.set("name", name);
@@ -400,7 +336,7 @@ std::string templates_page(const PageFrame& frame, const std::vector<TemplateVie
 
 std::string alerts_page(const PageFrame& frame, const AlertsView& view, const Flash& flash) {
   data d;
-  d.set("flash", flash_html(flash));
+  d.set("flash", page::flash(flash.notice, flash.error));
   d.set("link", text_or_false(view.link));
   d.set("parameter", view.parameter);
   d.set("minutes", std::to_string(view.link_minutes));

@@ -1,9 +1,11 @@
 // The dashboard's layout and the rendering helpers every page uses.
 #include "page_render.h"
 
+#include <array>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "reviewbot/http/rfc3339.h"
 
@@ -65,6 +67,11 @@ const mustache& compiled(const char* text) {
   cache.emplace_back(text, std::make_unique<mustache>(text));
   return *cache.back().second;
 }
+
+constexpr const char* kFlash =
+    R"html({{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+)html";
 
 }  // namespace
 
@@ -139,6 +146,65 @@ std::string telegram_label(const std::string& shop, const std::string& telegram,
   std::string out = shop.empty() || telegram == shop ? std::string() : telegram;
   if (!username.empty()) out += (out.empty() ? "@" : " @") + username;
   return out;
+}
+
+std::string escape(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\n':
+        escaped += "<br>";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string telegram_preview(const std::string& telegram_html) {
+  std::string escaped = escape(telegram_html);
+  constexpr std::array kTags = {"b", "strong", "i", "em", "u", "s", "code", "pre"};
+  for (const char* tag : kTags) {
+    for (const bool closing : {false, true}) {
+      const std::string from = std::string("&lt;") + (closing ? "/" : "") + tag + "&gt;";
+      const std::string to = std::string("<") + (closing ? "/" : "") + tag + ">";
+      for (auto at = escaped.find(from); at != std::string::npos; at = escaped.find(from, at)) {
+        escaped.replace(at, from.size(), to);
+        at += to.size();
+      }
+    }
+  }
+  // Then Telegram's own entities, escaped once more above, are shown as their characters
+  // (after the tags, so an escaped "<b>" in a value stays text).
+  for (const std::string_view entity : {"lt;", "gt;", "amp;", "quot;", "#"}) {
+    const std::string twice = "&amp;" + std::string(entity);
+    const std::string once = "&" + std::string(entity);
+    for (auto at = escaped.find(twice); at != std::string::npos; at = escaped.find(twice, at)) {
+      escaped.replace(at, twice.size(), once);
+      at += once.size();
+    }
+  }
+  return escaped;
+}
+
+std::string flash(const std::string& notice, const std::string& error) {
+  data d;
+  d.set("notice", text_or_false(notice));
+  d.set("error", text_or_false(error));
+  return render(kFlash, d);
 }
 
 }  // namespace reviewbot::admin::page

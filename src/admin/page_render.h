@@ -34,4 +34,13 @@ std::string display_name(const std::string& shop, const std::string& telegram, c
 std::string telegram_label(const std::string& shop, const std::string& telegram,
                            const std::string& username);
 
+// The notice (a success) and error lines at the top of a page; "" when both are empty.
+std::string flash(const std::string& notice, const std::string& error);
+// Plain text as HTML: & < > " escaped, newlines as <br>.
+std::string escape(const std::string& text);
+// Telegram HTML as safe HTML for a preview: everything escaped, then the tags b, strong,
+// i, em, u, s, code and pre (without attributes) restored, then Telegram's own entities
+// shown as their characters.
+std::string telegram_preview(const std::string& telegram_html);
+
 }  // namespace reviewbot::admin::page

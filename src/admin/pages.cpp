@@ -80,8 +80,7 @@ constexpr const char* kReviews = R"html(<form method="get" action="/admin/review
 )html";
 
 constexpr const char* kAccounts =
-    R"html({{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
-{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+    R"html({{{flash}}}
 <p>Everyone listed here, and whoever has ADMIN_TOKEN (as <strong>admin</strong>), can open this dashboard.</p>
 {{#has_names}}<ul class="accounts">{{/has_names}}
 {{#names}}<li>{{name}}
@@ -284,8 +283,7 @@ std::string accounts_page(const PageFrame& frame, const std::vector<std::string>
   data d;
   const std::string csrf = frame.viewer ? frame.viewer->csrf_token : std::string();
   d.set("csrf", csrf);
-  d.set("notice", notice.empty() ? data(false) : data(notice));
-  d.set("error", error.empty() ? data(false) : data(error));
+  d.set("flash", page::flash(notice, error));
   data list(data::type::list);
   for (const auto& name : names) {
     data entry;

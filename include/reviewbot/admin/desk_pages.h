@@ -69,10 +69,4 @@ struct AlertsView {
 
 std::string alerts_page(const PageFrame& frame, const AlertsView& view, const Flash& flash);
 
-// Telegram HTML as safe HTML for a preview: everything escaped, then the tags b, strong,
-// i, em, u, s, code and pre (without attributes) restored; newlines become <br>.
-std::string telegram_preview(const std::string& telegram_html);
-// Plain text as HTML: & < > " escaped, newlines as <br>.
-std::string escape(const std::string& text);
-
 }  // namespace reviewbot::admin
