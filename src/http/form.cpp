@@ -10,12 +10,20 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string form_decode(std::string_view text) {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
                hex_value(text[i + 2]) >= 0) {
@@ -28,14 +36,6 @@ std::string form_decode(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 Params parse_form(std::string_view body) {
   Params fields;
   while (!body.empty()) {
@@ -44,9 +44,9 @@ Params parse_form(std::string_view body) {
     body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
     if (piece.empty()) continue;
     const auto eq = piece.find('=');
-    fields.emplace(form_decode(piece.substr(0, eq)), eq == std::string_view::npos
-                                                         ? std::string()
-                                                         : form_decode(piece.substr(eq + 1)));
+    fields.emplace(
+        percent_decode(piece.substr(0, eq), true),
+        eq == std::string_view::npos ? std::string() : percent_decode(piece.substr(eq + 1), true));
   }
   return fields;
 }

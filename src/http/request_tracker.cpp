@@ -29,20 +29,4 @@ bool RequestTracker::wait_for_intake(std::chrono::milliseconds timeout) {
   return intake_idle_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
 }
 
-void RequestTracker::request_begun() {
-  std::lock_guard lock(active_mu_);
-  ++active_;
-}
-
-void RequestTracker::request_done() {
-  std::lock_guard lock(active_mu_);
-  if (--active_ == 0) all_written_.notify_all();
-}
-
-int RequestTracker::wait_for_responses(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(active_mu_);
-  all_written_.wait_for(lock, timeout, [this] { return active_ == 0; });
-  return active_;
-}
-
 }  // namespace reviewbot::http

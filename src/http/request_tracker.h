@@ -1,6 +1,6 @@
-// RequestTracker counts what HttpServer must let finish when it shuts down: inputs
-// (webhooks, events) being processed, refused once draining begins, and routed requests
-// until their response is written. Internal to src/http; thread-safe.
+// RequestTracker counts the inputs (webhooks, events) being processed, so HttpServer can
+// refuse new ones once draining begins and wait for those in flight. Internal to
+// src/http; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -22,21 +22,11 @@ class RequestTracker {
   // Waits until no input is registered or `timeout` passes; returns whether none is.
   bool wait_for_intake(std::chrono::milliseconds timeout);
 
-  // A routed request began / its response was written.
-  void request_begun();
-  void request_done();
-  // Waits until every begun request is done or `timeout` passes; returns how many are not.
-  int wait_for_responses(std::chrono::milliseconds timeout);
-
  private:
   mutable std::mutex intake_mu_;  // guards draining_ and in_flight_
   std::condition_variable intake_idle_;
   bool draining_ = false;
   int in_flight_ = 0;
-
-  std::mutex active_mu_;  // guards active_
-  std::condition_variable all_written_;
-  int active_ = 0;
 };
 
 // Holds an intake slot for one input; empty (false) when the tracker is draining.

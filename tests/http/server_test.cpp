@@ -146,12 +146,12 @@ TEST_CASE("the webhook answers per the documented status codes", "[server][webho
     CHECK(res->status == 413);
     CHECK(h.store.process_calls().empty());
   }
-  SECTION("a gzipped body is limited after decompression") {
+  SECTION("a gzipped body → 415 (a compressed body could not be limited before decoding)") {
     c.set_compress(true);
-    const std::string big = R"({"update_id":1,"pad":")" + std::string(200 * 1024, 'x') + "\"}";
-    auto res = c.Post("/webhook/telegram", kWebhookHeaders, big, "application/json");
+    auto res = c.Post("/webhook/telegram", kWebhookHeaders, kUpdate, "application/json");
     REQUIRE(res);
-    CHECK(res->status == 413);
+    CHECK(res->status == 415);
+    CHECK(h.store.process_calls().empty());
   }
   SECTION("malformed JSON → 400") {
     auto res = c.Post("/webhook/telegram", kWebhookHeaders, "{not json", "application/json");

@@ -1,5 +1,5 @@
 // Reply is what a plain handler function returns: status, content type, body (or a
-// stream of chunks) and extra headers. The HttpServer copies it onto the httplib response, so
+// stream of chunks) and extra headers. The HttpServer writes it as the response, so
 // handler logic is tested without sockets. Helpers build the JSON bodies every endpoint shares.
 // Thread-compatible value type.
 #pragma once
@@ -17,8 +17,6 @@
 
 namespace reviewbot::http {
 
-// The charset parameter also keeps cpp-httplib 0.11.4 from gzipping small JSON answers:
-// it compresses only the exact type "application/json" (and text/*).
 inline constexpr const char* kJsonContentType = "application/json; charset=utf-8";
 
 // Seconds a client should wait after a 503.
@@ -26,7 +24,7 @@ inline constexpr int kRetryAfterSeconds = 1;
 
 // The rest of a body too large to build at once (an export), after Reply::body: each call
 // returns the next chunk, nullopt at the end, or an error, which aborts the response (the
-// client sees a truncated chunked body). Called on the server's thread, one call at a time.
+// client sees a truncated chunked body). Called on a server thread, one call at a time.
 using BodyStream = std::function<core::Result<std::optional<std::string>>()>;
 
 struct Reply {

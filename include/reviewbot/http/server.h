@@ -1,11 +1,12 @@
-// HttpServer serves a route table (route.h) on cpp-httplib: it checks each route's access
-// before its handler runs, reads POST bodies within the size limit, refuses inputs while
-// draining, answers 404 for unknown paths and 405 with Allow for known ones, and counts
-// answers by route and status (ServerState::request_counts, for /metrics). Every response
-// carries an X-Request-Id; one log line per request, never with tokens or bodies. JSON is
-// sent as "application/json; charset=utf-8", which cpp-httplib 0.11.4 never gzips (it has
-// no switch for that); streamed exports are gzipped when the client asks.
-// start()/stop() from one owning thread; handlers run on the server's thread pool;
+// HttpServer serves a route table (route.h): it checks each route's access before its
+// handler runs, refuses inputs while draining, answers 404 for unknown paths and 405 with
+// Allow for known ones, and counts answers by route and status (ServerState::
+// request_counts, for /metrics). Every response carries an X-Request-Id; one log line per
+// request, never with tokens or bodies. Connections, parsing, limits and deadlines are the
+// transport's (src/http/transport.h): idle and slow clients hold no handler thread. Range
+// headers are ignored (every answer is whole); request bodies must not be
+// Content-Encoded (415).
+// start()/stop() from one owning thread; handlers run on the server's worker threads;
 // begin_drain()/wait_for_intake()/draining() are thread-safe.
 #pragma once
 
@@ -27,16 +28,25 @@ struct ServerSettings {
   std::string admin_token;               // ADMIN_TOKEN; empty = Access::kAdmin routes answer 503
   std::string events_secret;             // EVENTS_SECRET; empty = no signature auth
   std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
-  // Telegram keeps up to max_connections (≤ 100) connections open; each open connection
-  // holds one pool thread, so the pool must exceed that plus admin/till clients.
-  int threads = 128;
-  std::size_t keep_alive_max_count = 10000;  // requests per connection before it closes
+  // Threads that run handlers. Connections do not hold them: only a complete request does,
+  // while it is answered.
+  int threads = 16;
+  std::size_t max_connections = 10000;  // open connections; more are closed on arrival
+  // A new connection must begin its first request within this; idle sockets are cheap,
+  // but not free.
+  std::chrono::milliseconds first_request_timeout{10000};
   // Longer than common client/proxy idle timeouts (60 s), so the server is not the side
-  // that closes an idle connection while a client starts a request on it. stop() does
-  // not wait for it: idle connections are shut down.
-  std::chrono::seconds keep_alive_timeout{65};
-  std::chrono::seconds read_timeout{10};
-  int listen_backlog = 4096;  // cpp-httplib 0.11.4 listens with 5; raised after bind
+  // that closes an idle connection while a client starts a request on it (Telegram keeps
+  // its connections). stop() does not wait for it: idle connections are closed.
+  std::chrono::milliseconds keep_alive_timeout{65000};
+  // A begun request's headers must arrive within header_timeout and its body within
+  // request_timeout (from its first byte), else 408 and the connection closes.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds request_timeout{30000};
+  // A response that makes no progress for this long is abandoned (the client stopped
+  // reading).
+  std::chrono::milliseconds write_timeout{10000};
+  int listen_backlog = 4096;
 };
 
 class HttpServer {
@@ -47,12 +57,12 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds host:port (SO_REUSEADDR, not SO_REUSEPORT: a second instance on the same port
-  // fails here), raises the listen backlog and serves on a background thread. Error when
-  // the port cannot be bound or the server was already started.
+  // fails here) and serves on background threads. Error when the port cannot be bound or
+  // the server was already started.
   core::Status start();
 
-  // Stops accepting, lets requests being handled write their responses (up to 5 s), shuts
-  // idle keep-alive connections and joins the pool. Idempotent.
+  // Stops accepting, lets requests being handled write their responses (up to 5 s), closes
+  // every connection and joins the threads. Idempotent.
   void stop();
 
   // Shutdown, step one: from now on POST /webhook/telegram and /v1/events answer 503 with
