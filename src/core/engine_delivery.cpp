@@ -39,10 +39,42 @@ Decision on_unreachable(const Ctx& ctx, const DeliveryReport& r) {
   return out;
 }
 
+// The platform refused a request for good (its text, its buttons): the customer never saw
+// a question, so its conversation closes — no reminder to a question never asked, and no
+// cooldown for a request never made. The outbox row keeps the platform's reason for the
+// owner (the review's timeline, the Delivery page).
+Decision on_refused(const Ctx& ctx, const DeliveryReport& r) {
+  Decision out;
+  const auto& conv = ctx.state.conversation;
+  if (r.kind != MessageKind::kRequest || !r.conversation_id || !conv ||
+      conv->id != *r.conversation_id || conv->state != ConversationState::kAwaitingRating) {
+    return out;
+  }
+  Conversation closed = *conv;
+  closed.state = ConversationState::kCancelled;
+  out.conversation = closed;
+  out.cancellations.push_back(Cancellation{conv->id, {}});
+  if (ctx.state.customer && ctx.state.customer->last_request_at) {
+    Customer c = *ctx.state.customer;
+    c.last_request_at.reset();
+    keep_customer(ctx, c, out);
+  }
+  out.outcome = Outcome{Outcome::Status::kHandled, "request refused by the platform"};
+  return out;
+}
+
 }  // namespace
 
 Decision on_delivery_report(const Ctx& ctx, const DeliveryReport& r) {
-  return r.result == DeliveryReport::Result::kSent ? on_sent(ctx, r) : on_unreachable(ctx, r);
+  switch (r.result) {
+    case DeliveryReport::Result::kSent:
+      return on_sent(ctx, r);
+    case DeliveryReport::Result::kUnreachable:
+      return on_unreachable(ctx, r);
+    case DeliveryReport::Result::kRefused:
+      return on_refused(ctx, r);
+  }
+  return Decision{};
 }
 
 }  // namespace reviewbot::core::detail

@@ -100,7 +100,7 @@ Outcome request(const Ctx& ctx, Customer& customer, const RequestSpec& spec, Dec
   add_reminder(ctx, customer, conv, out);
   out.conversation = conv;
   customer.last_request_at = spec.due;
-  return Outcome{Outcome::Status::kScheduled, ""};
+  return Outcome{Outcome::Status::kScheduled, "", spec.due};
 }
 
 bool close_open_conversation(const Ctx& ctx, Decision& out) {

@@ -127,8 +127,11 @@ store::DeliveryOutcome delivery_outcome(core::MessageKind kind, const platform::
                               attempt, rules);
     case Kind::kParseEntities:
     case Kind::kBadMarkup:
-    case Kind::kRejected:
-      return failed(describe(result));
+    case Kind::kRejected: {
+      store::DeliveryOutcome out = failed(describe(result));
+      out.refused = true;
+      return out;
+    }
     case Kind::kRetryAfter:
       return retry_or_give_up(now + std::max(result.retry_after, core::Duration{1000}),
                               describe(result), attempt, rules);

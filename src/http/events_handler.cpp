@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "reviewbot/http/event_parser.h"
+#include "reviewbot/http/rfc3339.h"
 
 namespace reviewbot::http {
 
@@ -23,6 +24,7 @@ Reply event_reply(const store::ProcessResult& result) {
   if (!result.outcome.reason.empty() || outcome == core::Outcome::Status::kSkipped) {
     body["reason"] = result.outcome.reason;
   }
+  if (result.outcome.send_at) body["send_at"] = format_rfc3339(*result.outcome.send_at);
   return json_reply(final ? 200 : 202, body);
 }
 

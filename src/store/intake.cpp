@@ -20,6 +20,9 @@ std::optional<FollowUp> Intake::follow_up(const OutboxRow& row,
   report.message_id = outcome.message_id;
   if (outcome.status == DeliveryOutcome::Status::kUnreachable) {
     report.result = core::DeliveryReport::Result::kUnreachable;
+  } else if (outcome.status == DeliveryOutcome::Status::kFailed && outcome.refused &&
+             row.conversation_id) {
+    report.result = core::DeliveryReport::Result::kRefused;
   } else if (outcome.status != DeliveryOutcome::Status::kSent || !row.conversation_id) {
     return std::nullopt;
   }

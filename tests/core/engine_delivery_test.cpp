@@ -95,3 +95,36 @@ TEST_CASE("an unreachable chat without a customer (the owner's) only stops its q
   CHECK(d.cancellations.empty());
   CHECK(d.cancel_chat == std::optional<ChatId>(kOwnerChat));
 }
+
+TEST_CASE("a request the platform refused for good closes its conversation, with no cooldown",
+          "[engine][delivery]") {
+  EngineFixture f;
+  auto customer = stored_customer();
+  customer.last_request_at = f.now - 1h;
+  const DeliveryReport refused{
+      DeliveryReport::Result::kRefused, MessageKind::kRequest, kChat, kConversationId, {}};
+  const auto d = f.decide(refused, with(customer, unsent_request(f.now)));
+  CHECK(d.outcome.status == Outcome::Status::kHandled);
+  REQUIRE(d.conversation);
+  CHECK(d.conversation->state == ConversationState::kCancelled);
+  REQUIRE(d.cancellations.size() == 1);
+  CHECK(d.cancellations[0].conversation_id == kConversationId);
+  CHECK(d.cancellations[0].kinds.empty());  // the reminder too
+  REQUIRE(d.customer);
+  CHECK_FALSE(d.customer->last_request_at);
+  CHECK(d.messages.empty());
+  CHECK_FALSE(d.cancel_chat);  // the chat itself is fine
+
+  SECTION("the next sale asks at once") {
+    CHECK(f.decide(sale("evt-2", kChat), after(with(customer, unsent_request(f.now)), d))
+              .outcome.status == Outcome::Status::kScheduled);
+  }
+  SECTION("a refused reminder, or a request already answered, changes nothing") {
+    DeliveryReport reminder = refused;
+    reminder.kind = MessageKind::kReminder;
+    CHECK_FALSE(f.decide(reminder, with(customer, unsent_request(f.now))).conversation);
+    Conversation rated = unsent_request(f.now);
+    rated.state = ConversationState::kAwaitingComment;
+    CHECK_FALSE(f.decide(refused, with(customer, rated)).conversation);
+  }
+}

@@ -94,3 +94,26 @@ TEST_CASE("a migrated chat is retried at once when the new chat is known", "[out
   CHECK(delivery_outcome(MessageKind::kOwnerAlert, migrated, 1, kNow, rules, 0.5).status ==
         Status::kFailed);
 }
+
+TEST_CASE("only a message the platform refused is marked refused (never shown)", "[outcome]") {
+  const RetryRules rules;
+  for (auto kind : {Kind::kRejected, Kind::kParseEntities, Kind::kBadMarkup}) {
+    platform::SendResult r;
+    r.kind = kind;
+    r.http_status = 400;
+    const auto out = delivery_outcome(MessageKind::kRequest, r, 1, kNow, rules, 0.5);
+    CHECK(out.status == Status::kFailed);
+    CHECK(out.refused);
+  }
+  // An unknown outcome may have been shown: never "refused", even once given up.
+  const auto in_doubt = delivery_outcome(MessageKind::kRequest, unknown(), 1, kNow, rules, 0.5);
+  CHECK(in_doubt.status == Status::kFailed);
+  CHECK_FALSE(in_doubt.refused);
+  platform::SendResult busy;
+  busy.kind = Kind::kTransient;
+  busy.http_status = 502;
+  const auto gave_up =
+      delivery_outcome(MessageKind::kRequest, busy, rules.max_attempts, kNow, rules, 0.5);
+  CHECK(gave_up.status == Status::kFailed);
+  CHECK_FALSE(gave_up.refused);
+}

@@ -10,6 +10,7 @@
 #include "reviewbot/http/events_handler.h"
 #include "reviewbot/http/health_handler.h"
 #include "reviewbot/http/links_handler.h"
+#include "reviewbot/http/rfc3339.h"
 #include "reviewbot/http/webhook_handler.h"
 
 using namespace reviewbot;
@@ -80,6 +81,9 @@ TEST_CASE("event outcomes map to their documented answers", "[events]") {
   auto scheduled = reply_for(S::kApplied, O::kScheduled);
   CHECK(scheduled.status == 202);
   CHECK(json::parse(scheduled.body) == json{{"status", "scheduled"}});
+  core::Outcome later{O::kScheduled, "", *http::parse_rfc3339("2026-12-03T09:00:00Z")};
+  CHECK(json::parse(http::event_reply({S::kApplied, later, ""}).body) ==
+        json{{"status", "scheduled"}, {"send_at", "2026-12-03T09:00:00Z"}});
   auto skipped = reply_for(S::kApplied, O::kSkipped, "cooldown");
   CHECK(skipped.status == 202);
   CHECK(json::parse(skipped.body) == json{{"status", "skipped"}, {"reason", "cooldown"}});

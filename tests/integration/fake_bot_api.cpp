@@ -34,6 +34,11 @@ void FakeBotApi::block_chat(int64_t chat_id) {
   blocked_.insert(chat_id);
 }
 
+void FakeBotApi::refuse_chat(int64_t chat_id) {
+  std::lock_guard lock(mu_);
+  refused_.insert(chat_id);
+}
+
 void FakeBotApi::hang_chat(int64_t chat_id) {
   std::lock_guard lock(mu_);
   hung_chats_.insert(chat_id);
@@ -92,6 +97,11 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
     res.status = 403;
     res.body =
         R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+    return;
+  }
+  if (method == "sendMessage" && refused_.count(chat)) {
+    res.status = 400;
+    res.body = R"({"ok":false,"error_code":400,"description":"Bad Request: message is too long"})";
     return;
   }
   if (const auto moved = migrated_.find(chat); moved != migrated_.end()) {

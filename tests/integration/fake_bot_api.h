@@ -37,6 +37,9 @@ class FakeBotApi {
 
   // Every later call for this chat answers 403 "bot was blocked by the user".
   void block_chat(int64_t chat_id);
+  // Every later sendMessage to this chat answers 400 "message is too long": refused for
+  // good, never shown.
+  void refuse_chat(int64_t chat_id);
   // Every later call for old_chat answers 400 with parameters.migrate_to_chat_id = new_chat,
   // as for a group upgraded to a supergroup.
   void migrate_chat(int64_t old_chat, int64_t new_chat);
@@ -73,6 +76,7 @@ class FakeBotApi {
   mutable std::condition_variable changed_;
   std::vector<ApiCall> calls_;
   std::set<int64_t> blocked_;
+  std::set<int64_t> refused_;
   std::set<int64_t> hung_chats_;
   int hanging_ = 0;
   bool stopping_ = false;

@@ -234,7 +234,14 @@ TEST_CASE("a request made during quiet hours goes out when they end", "[e2e][sch
   ReviewbotProcess bot(env_for(api, {{"QUIET_HOURS", hhmm(end - 120) + "-" + hhmm(end)},
                                      {"TIMEZONE", "UTC"},
                                      {"REMINDER_AFTER", "0"}}));
-  CHECK(post_event(bot, sale_event("evt-1", kAnn))["status"] == "scheduled");
+  const json answer = post_event(bot, sale_event("evt-1", kAnn));
+  CHECK(answer["status"] == "scheduled");
+  // The answer says when: the end of the quiet window.
+  std::tm end_tm{};
+  gmtime_r(&end, &end_tm);
+  char end_text[24];
+  std::strftime(end_text, sizeof end_text, "%Y-%m-%dT%H:%M:%SZ", &end_tm);
+  CHECK(answer["send_at"] == end_text);
   const auto wait = milliseconds((end - std::time(nullptr) + 5) * 1000);
   api.wait_for_messages(kAnn, 1, wait);
   // system_clock, not std::time: glibc's time() reads the coarse clock, which can still
@@ -244,4 +251,28 @@ TEST_CASE("a request made during quiet hours goes out when they end", "[e2e][sch
   const auto window_end = std::chrono::system_clock::from_time_t(end);
   CHECK(arrived >= window_end);
   CHECK(arrived <= window_end + seconds(2));
+}
+
+TEST_CASE("a request Telegram refused for good closes: no reminder, and no cooldown",
+          "[e2e][scheduler]") {
+  FakeBotApi api;
+  ReviewbotProcess bot(env_for(api, {{"REMINDER_AFTER", "2s"}, {"COOLDOWN", "30d"}}));
+  api.refuse_chat(kAnn);
+  CHECK(post_event(bot, sale_event("evt-1", kAnn))["status"] == "scheduled");
+  api.wait_for_messages(kAnn, 1);  // answered 400 "message is too long"
+
+  // Once the refusal is recorded the customer may be asked again at once: the refused
+  // request neither stays open nor starts the 30-day cooldown.
+  json answer;
+  const auto deadline = Clock::now() + seconds(10);
+  int n = 2;
+  do {
+    answer = post_event(bot, sale_event("evt-" + std::to_string(n++), kAnn));
+  } while (answer["status"] != "scheduled" && Clock::now() < deadline);
+  CHECK(answer["status"] == "scheduled");
+  const auto sent = api.messages_to(kAnn).size();
+  // Past both reminders' due time: none is sent for a question never seen.
+  std::this_thread::sleep_for(milliseconds(3500));
+  for (const auto& m : api.messages_to(kAnn)) CHECK_FALSE(is_reminder(m));
+  CHECK(api.messages_to(kAnn).size() <= sent + 1);  // at most the second request itself
 }

@@ -60,10 +60,17 @@ struct Outcome {
     kHandled,  // a chat update changed something
     kIgnored,  // a chat update needed nothing
   };
+  Outcome() = default;
+  Outcome(Status s, std::string why = "", std::optional<Time> due = std::nullopt)
+      : status(s), reason(std::move(why)), send_at(due) {}
+
   Status status = Status::kIgnored;
   // For kSkipped: "opted_out" | "unreachable" | "cooldown" | "conversation_open" |
   // "no_template" | "owner_chat". For others, a short free-form note (may be empty).
   std::string reason;
+  // For kScheduled: when the request is due to be sent (after REQUEST_DELAY and quiet
+  // hours).
+  std::optional<Time> send_at;
 };
 const char* to_string(Outcome::Status s);  // "scheduled", "pending_link", ...
 

@@ -51,6 +51,7 @@ struct DeliveryReport {
   enum class Result {
     kSent,         // the platform took it; message_id is its id there
     kUnreachable,  // the platform says the chat is closed to the bot for good (403)
+    kRefused,      // the platform refused this message for good (400): it was never shown
   };
   Result result = Result::kSent;
   MessageKind kind = MessageKind::kNotice;

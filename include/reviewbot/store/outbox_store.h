@@ -47,6 +47,9 @@ struct DeliveryOutcome {
   std::optional<int64_t> message_id;
   core::Time retry_at{};
   std::string reason;
+  // kFailed because the platform refused the message itself (a 4xx other than 403/429):
+  // it was certainly never shown. Not set when the outcome is merely unknown.
+  bool refused = false;
 };
 
 // One message the outbox recorded as sent: its chat (0 for callback answers) and when.
