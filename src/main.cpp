@@ -269,6 +269,13 @@ int main(int argc, char** argv) {
           .templates = &*templates,
           .owner_chat_id = cfg.owner_chat_id,
           .business_name = cfg.business_name}));
+  if (cfg.policy.quiet_hours &&
+      (cfg.policy.time_zone.name() == "UTC" || cfg.policy.time_zone.name() == "Etc/UTC")) {
+    spdlog::warn(log_fields(
+        {{"msg",
+          "quiet hours run in UTC: set TIMEZONE to the shop's zone (e.g. America/Los_Angeles), "
+          "or requests may arrive at night there"}}));
+  }
   if (auto started = server.start(); !started.ok()) return fail("PORT: " + started.error().message);
   spdlog::info(log_fields({{"msg", "listening"}, {"port", server.port()}}));
 

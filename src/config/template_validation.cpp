@@ -16,10 +16,10 @@ using core::TemplateSet;
 using namespace std::string_view_literals;
 
 constexpr std::array kFixedMessages = {
-    core::message::kReminder,   core::message::kRatingAck,      core::message::kCommentPrompt,
-    core::message::kSkipButton, core::message::kThankYou,       core::message::kReviewButton,
-    core::message::kOwnerAlert, core::message::kOptedOut,       core::message::kOptedIn,
-    core::message::kClosed,     core::message::kTypedRatingHint};
+    core::message::kReminder,   core::message::kRatingAck,       core::message::kCommentPrompt,
+    core::message::kSkipButton, core::message::kThankYou,        core::message::kReviewButton,
+    core::message::kOwnerAlert, core::message::kOptedOut,        core::message::kOptedIn,
+    core::message::kClosed,     core::message::kTypedRatingHint, core::message::kWelcome};
 constexpr std::array kTopLevelVariables = {
     "business_name"sv,     "customer_name"sv,  "items"sv,       "amount"sv,
     "currency"sv,          "transaction_id"sv, "rating"sv,      "stars"sv,
@@ -67,19 +67,36 @@ std::string file_of(const std::string& locale, const std::string& stem) {
   return locale + "/" + stem + ".mustache";
 }
 
+// Well-formed UTF-8 as Unicode defines it (Table 3-7): no overlong forms, no surrogates
+// (U+D800-U+DFFF), nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view s) {
+  const auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t extra = b < 0x80             ? 0
-                        : (b & 0xE0) == 0xC0 ? 1
-                        : (b & 0xF0) == 0xE0 ? 2
-                        : (b & 0xF8) == 0xF0 ? 3
-                                             : 4;
-    if (extra == 4 || (extra == 1 && b < 0xC2) || i + extra >= s.size() + (extra ? 0 : 1)) {
-      return false;
+    const unsigned char b = at(i);
+    if (b < 0x80) {
+      ++i;
+      continue;
     }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    std::size_t extra = 0;
+    unsigned char low = 0x80;  // the range of the second byte
+    unsigned char high = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      extra = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      extra = 2;
+      if (b == 0xE0) low = 0xA0;   // overlong below U+0800
+      if (b == 0xED) high = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      extra = 3;
+      if (b == 0xF0) low = 0x90;   // overlong below U+10000
+      if (b == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return false;  // a continuation byte first, C0/C1 (overlong) or F5-FF
+    }
+    if (i + extra >= s.size()) return false;
+    if (at(i + 1) < low || at(i + 1) > high) return false;
+    for (std::size_t k = 2; k <= extra; ++k) {
+      if ((at(i + k) & 0xC0) != 0x80) return false;
     }
     i += extra + 1;
   }
@@ -143,6 +160,10 @@ std::string check_tags(std::string_view source, bool allow_variables) {
                        (in_items && (listed(kItemVariables, name) || name == "."));
     if (!known) return "unknown variable \"" + std::string(name) + "\"";
     if (sigil == '#' || sigil == '^') {
+      if (name == "items" && in_items) {
+        // It would render every item once per item, per level: items^depth.
+        return "an {{#items}} section inside another is not allowed";
+      }
       sections.emplace_back(name);
     } else if (sigil == '/') {
       if (sections.empty() || sections.back() != name) {

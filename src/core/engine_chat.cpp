@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "engine_internal.h"
 #include "reviewbot/core/links.h"
 #include "reviewbot/core/text_rules.h"
@@ -40,23 +42,31 @@ void unpark(const Ctx& ctx, Customer& c, Decision& out) {
   if (newest) out.outcome = request(ctx, c, sale_request(ctx, c, *newest), out);
 }
 
+// Says what the bot is (and how to stop it) when nothing else answers a /start.
 void start(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& out) {
+  out.outcome.status = Outcome::Status::kHandled;
   if (c.opted_out) {
     c.opted_out = false;
     notify(ctx, c, message::kOptedIn, std::nullopt, out);
-    out.outcome.status = Outcome::Status::kHandled;
   }
-  const auto external_id = linked_external_id(ctx.settings, m);
-  if (!external_id) return;
-  // A deep link binds once: a parameter another chat linked with (a receipt passed on, a
-  // QR code photographed) neither moves nor renames that customer.
-  if (ctx.state.external_id_chat && *ctx.state.external_id_chat != m.chat_id) {
-    out.outcome = Outcome{Outcome::Status::kHandled, "link already used by another chat"};
-    return;
+  if (const auto external_id = linked_external_id(ctx.settings, m)) {
+    // A deep link binds once: a parameter another chat linked with (a receipt passed on, a
+    // QR code photographed) neither moves nor renames that customer.
+    if (ctx.state.external_id_chat && *ctx.state.external_id_chat != m.chat_id) {
+      out.outcome.reason = "link already used by another chat";
+    } else {
+      c.external_id = external_id;
+      unpark(ctx, c, out);
+    }
   }
-  c.external_id = external_id;
+  const bool answered = std::any_of(out.messages.begin(), out.messages.end(),
+                                    [&](const OutgoingMessage& o) { return o.due_at <= ctx.now; });
+  if (!answered) notify(ctx, c, message::kWelcome, std::nullopt, out);
+}
+
+void help(const Ctx& ctx, const Customer& c, Decision& out) {
+  notify(ctx, c, c.opted_out ? message::kOptedOut : message::kWelcome, std::nullopt, out);
   out.outcome.status = Outcome::Status::kHandled;
-  unpark(ctx, c, out);
 }
 
 void opt_out(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& out) {
@@ -86,6 +96,7 @@ void keep_for_inbox(const MessageReceived& m, Decision& out) {
 void interpret(const Ctx& ctx, const MessageReceived& m, Customer& c, Decision& out) {
   if (is_opt_out(m.text)) return opt_out(ctx, m, c, out);
   if (!m.business_connection_id && parse_start_command(m.text)) return start(ctx, m, c, out);
+  if (!m.business_connection_id && parse_command(m.text, "/help")) return help(ctx, c, out);
   const Conversation* conv = answerable(ctx, m.business_connection_id);
   if (conv && conv->state == ConversationState::kAwaitingComment) {
     return finish(ctx, c, *conv, m.text, m.message_id, out);

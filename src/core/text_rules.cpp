@@ -223,21 +223,24 @@ std::optional<int> parse_typed_rating(const std::string& text) {
   return stars;
 }
 
-std::optional<std::string> parse_start_command(const std::string& text) {
+std::optional<std::string> parse_command(const std::string& text, std::string_view command) {
   std::string_view s = trim(text);
-  constexpr std::string_view kCommand = "/start";
-  if (s.size() < kCommand.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kCommand.size(); ++i) {
+  if (s.size() < command.size()) return std::nullopt;
+  for (std::size_t i = 0; i < command.size(); ++i) {
     const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] + 0x20) : s[i];
-    if (c != kCommand[i]) return std::nullopt;
+    if (c != command[i]) return std::nullopt;
   }
-  s.remove_prefix(kCommand.size());
+  s.remove_prefix(command.size());
   if (!s.empty() && s.front() == '@') {  // "/start@shop_bot param"
     while (!s.empty() && !is_ascii_space(s.front())) s.remove_prefix(1);
   } else if (!s.empty() && !is_ascii_space(s.front())) {
     return std::nullopt;  // "/started" is another command
   }
   return std::string(trim(s));
+}
+
+std::optional<std::string> parse_start_command(const std::string& text) {
+  return parse_command(text, "/start");
 }
 
 std::string clean_name(std::string_view name) {

@@ -35,6 +35,12 @@ char32_t next(std::string_view text, std::size_t& pos) {
     }
     cp = (cp << 6) | (b & 0x3F);
   }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  constexpr char32_t kLeast[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kLeast[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++pos;
+    return 0xFFFD;
+  }
   pos += extra + 1;
   return cp;
 }

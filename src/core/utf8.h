@@ -9,8 +9,9 @@
 
 namespace reviewbot::core::utf8 {
 
-// Decodes the code point at text[pos] and advances pos. Invalid bytes decode as U+FFFD
-// and advance by one, so a loop always terminates.
+// Decodes the code point at text[pos] and advances pos. Invalid bytes (also overlong
+// forms, surrogates and values past U+10FFFF) decode as U+FFFD and advance by one, so a
+// loop always terminates.
 char32_t next(std::string_view text, std::size_t& pos);
 
 // Appends the UTF-8 encoding of `cp` to `out`.

@@ -258,4 +258,23 @@ TEST_CASE("validate_templates checks an in-memory set", "[template_loader]") {
     sources["en"]["purchase"] = "Thanks for{{#items}} {{name}}{{/items}}";
     CHECK(config::validate_templates(core::TemplateSet(rules, sources)));
   }
+  SECTION("an items section inside another is refused: it would cost items^depth to render") {
+    sources["en"]["purchase"] = "{{#items}}{{name}}{{#items}}{{name}}{{/items}}{{/items}}";
+    auto status = config::validate_templates(core::TemplateSet(rules, sources));
+    REQUIRE_FALSE(status);
+    CHECK_THAT(status.error().message,
+               Catch::Contains("en/purchase.mustache") && Catch::Contains("inside another"));
+  }
+  SECTION("UTF-8 must be well-formed: no overlong forms, surrogates or code points past U+10FFFF") {
+    for (const std::string bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                  "\xF5\x80\x80\x80", "\xE2\x82"}) {
+      INFO(Catch::Detail::stringify(bad));
+      sources["en"]["purchase"] = "Thanks " + bad;
+      auto status = config::validate_templates(core::TemplateSet(rules, sources));
+      REQUIRE_FALSE(status);
+      CHECK_THAT(status.error().message, Catch::Contains("not valid UTF-8"));
+    }
+    sources["en"]["purchase"] = "Thanks \xE2\x82\xAC \xF0\x9F\x98\x80 \xED\x9F\xBF";  // € 😀 U+D7FF
+    CHECK(config::validate_templates(core::TemplateSet(rules, sources)));
+  }
 }

@@ -34,6 +34,7 @@ inline core::TemplateSet test_templates() {
            {"owner_alert", "Rating {{rating}} from {{customer_name}}: [{{comment}}]"},
            {"opted_out", "Unsubscribed"},
            {"opted_in", "Welcome back"},
+           {"welcome", "This is the shop's bot; /stop stops it"},
            {"closed", "Closed"},
            {"typed_rating_hint", "Reply 1-5"},
        }},

@@ -112,8 +112,28 @@ TEST_CASE("an opted-out customer is not asked again until /start", "[engine][pol
     CHECK(f.decide(sale("evt-1", kChat), after(state, back)).outcome.status ==
           Outcome::Status::kScheduled);
   }
-  SECTION("/start from a customer who never opted out sends nothing") {
-    const auto d = f.decide(text_from(kChat, "/start"), with(stored_customer()));
+  SECTION("/help from an opted-out customer says how to come back") {
+    const auto help = f.decide(text_from(kChat, "/help"), state);
+    CHECK(text_of(only(help, Kind::kNotice)).text == "Unsubscribed");
+    CHECK_FALSE((help.customer && !help.customer->opted_out));
+  }
+}
+
+TEST_CASE("/start and /help from someone new answer what the bot is", "[engine][policy]") {
+  EngineFixture f;
+  for (const char* command : {"/start", "/help", "/HELP@shop_bot", "/start@shop_bot"}) {
+    INFO(command);
+    const auto d = f.decide(text_from(kChat, command), with(stored_customer()));
+    CHECK(d.outcome.status == Outcome::Status::kHandled);
+    CHECK(text_of(only(d, Kind::kNotice)).text == "This is the shop's bot; /stop stops it");
+    CHECK_FALSE(d.inbox_message);
+  }
+  SECTION("a first message from a chat with no customer yet is answered too") {
+    const auto d = f.decide(text_from(kChat, "/start"), Snapshot{});
+    CHECK(text_of(only(d, Kind::kNotice)).text == "This is the shop's bot; /stop stops it");
+  }
+  SECTION("/helpme is not /help") {
+    const auto d = f.decide(text_from(kChat, "/helpme"), with(stored_customer()));
     CHECK(d.messages.empty());
   }
 }

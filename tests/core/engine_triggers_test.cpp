@@ -64,7 +64,7 @@ TEST_CASE("messages that are not thanks start nothing", "[engine][triggers]") {
 
 TEST_CASE("a message updates the customer's Telegram name and language", "[engine][triggers]") {
   EngineFixture f;
-  auto m = text_from(kChat, "/help");
+  auto m = text_from(kChat, "/settings");
   m.from_name = "Anna K";
   m.language_code = "pt-BR";
   const auto d = f.decide(m, with(stored_customer()));

@@ -28,7 +28,8 @@ inline constexpr const char* kReviewButton = "review_button";  // label of REVIE
 inline constexpr const char* kOwnerAlert = "owner_alert";
 inline constexpr const char* kOptedOut = "opted_out";
 inline constexpr const char* kOptedIn = "opted_in";
-inline constexpr const char* kClosed = "closed";                      // stale button pressed
+inline constexpr const char* kWelcome = "welcome";  // /start or /help: what the bot is
+inline constexpr const char* kClosed = "closed";    // stale button pressed
 inline constexpr const char* kTypedRatingHint = "typed_rating_hint";  // keyboard fallback
 }  // namespace message
 

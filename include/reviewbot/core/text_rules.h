@@ -23,8 +23,12 @@ bool is_opt_out(const std::string& text);
 // A typed rating: "1".."5", or 1–5 stars (★ or ⭐), alone (surrounding spaces ignored).
 std::optional<int> parse_typed_rating(const std::string& text);
 
-// "/start" or "/start <parameter>" (also "/start@botname ..."): returns the parameter,
-// "" for a bare /start; nullopt when the text is not a start command.
+// `command` (lower-case, with its slash: "/help") or "<command> <argument>", also
+// "/help@botname ...", in any letter case: returns the argument, "" when there is none;
+// nullopt when the text is another command or no command.
+std::optional<std::string> parse_command(const std::string& text, std::string_view command);
+
+// parse_command(text, "/start"): the deep-link parameter, "" for a bare /start.
 std::optional<std::string> parse_start_command(const std::string& text);
 
 // A person's or product's name made safe to show in a message: control characters, and
