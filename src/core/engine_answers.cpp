@@ -108,6 +108,14 @@ void finish(const Ctx& ctx, const Customer& customer, Conversation conv,
             std::optional<std::string> comment, std::optional<int64_t> comment_message_id,
             Decision& out) {
   conv.state = ConversationState::kDone;
+  // A typed comment leaves the prompt's Skip button pointless (a tap on it would answer
+  // "closed"): it goes. A Skip tap already edits the prompt itself.
+  if (comment && conv.prompt_message_id) {
+    out.messages.push_back(
+        outgoing(MessageKind::kNotice,
+                 RemoveKeyboard{conv.chat_id, *conv.prompt_message_id, conv.business_connection_id},
+                 ctx.now, std::nullopt));
+  }
   conv.comment = std::move(comment);
   conv.comment_message_id = comment_message_id;
   add_thank_you(ctx, customer, conv, out);

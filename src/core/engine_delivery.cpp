@@ -6,18 +6,20 @@ namespace reviewbot::core::detail {
 
 namespace {
 
-// A sent request's platform message id, kept so the rating can edit that message later.
-// Only the customer's latest conversation is updated: a request is sent while its
-// conversation is the newest one (a newer one cannot start while it is open).
+// A sent request's (or comment prompt's) platform message id, kept so the rating can edit
+// the request later and a typed comment can take the prompt's Skip button away. Only the
+// customer's latest conversation is updated: these are sent while their conversation is
+// the newest one (a newer one cannot start while it is open).
 Decision on_sent(const Ctx& ctx, const DeliveryReport& r) {
   Decision out;
   const auto& conv = ctx.state.conversation;
-  if (r.kind != MessageKind::kRequest || !r.message_id || !r.conversation_id || !conv ||
-      conv->id != *r.conversation_id || conv->request_message_id == r.message_id) {
-    return out;
-  }
+  if (!r.message_id || !r.conversation_id || !conv || conv->id != *r.conversation_id) return out;
+  std::optional<int64_t> Conversation::*field = nullptr;
+  if (r.kind == MessageKind::kRequest) field = &Conversation::request_message_id;
+  if (r.kind == MessageKind::kCommentPrompt) field = &Conversation::prompt_message_id;
+  if (field == nullptr || (*conv).*field == r.message_id) return out;
   Conversation updated = *conv;
-  updated.request_message_id = r.message_id;
+  updated.*field = r.message_id;
   out.conversation = updated;
   out.outcome.status = Outcome::Status::kHandled;
   return out;

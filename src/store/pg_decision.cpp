@@ -87,16 +87,17 @@ int64_t write_conversation(pg::Connection& c, const std::string& business,
                                    core::to_millis(now),
                                    opt_double_param(cv.amount),
                                    cv.currency,
-                                   codec::items_to_json(cv.items)};
+                                   codec::items_to_json(cv.items),
+                                   opt_int64_param(cv.prompt_message_id)};
   if (cv.id == 0) {
     const auto r = run(c,
                        "INSERT INTO conversations (business_id, customer_id, chat_id, "
                        "business_connection_id, state, trigger_type, event_id, transaction_id, "
                        "template_name, variant, locale, requested_at, expires_at, "
                        "request_message_id, rating, comment, comment_message_id, answered_at, "
-                       "created_at, updated_at, amount, currency, items) VALUES ($1, $2, $3, $4, "
-                       "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-                       "$19, $20, $21, $22) RETURNING id",
+                       "created_at, updated_at, amount, currency, items, prompt_message_id) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                       "$15, $16, $17, $18, $19, $19, $20, $21, $22, $23) RETURNING id",
                        params);
     return int64_at(r, 0, 0);
   }
@@ -107,8 +108,8 @@ int64_t write_conversation(pg::Connection& c, const std::string& business,
                      "transaction_id = $8, template_name = $9, variant = $10, locale = $11, "
                      "requested_at = $12, expires_at = $13, request_message_id = $14, "
                      "rating = $15, comment = $16, comment_message_id = $17, answered_at = $18, "
-                     "updated_at = $19, amount = $20, currency = $21, items = $22 "
-                     "WHERE business_id = $1 AND id = $23",
+                     "updated_at = $19, amount = $20, currency = $21, items = $22, "
+                     "prompt_message_id = $23 WHERE business_id = $1 AND id = $24",
                      params);
   if (r.affected_rows() != 1) {
     throw logic_error("conversation " + std::to_string(cv.id) + " not found");

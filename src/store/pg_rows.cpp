@@ -60,6 +60,7 @@ core::Conversation read_conversation(const pg::QueryResult& r, int row) {
   } catch (const std::runtime_error& e) {
     throw bad_value(e.what());
   }
+  c.prompt_message_id = opt_int64_at(r, row, 21);
   return c;
 }
 

@@ -53,7 +53,8 @@ std::string conversation_columns(const std::string& alias) {
                            "answered_at",
                            "amount",
                            "currency",
-                           "items"});
+                           "items",
+                           "prompt_message_id"});
 }
 
 core::Trigger trigger_from_string(const std::string& s) {

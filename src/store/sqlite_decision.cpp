@@ -102,6 +102,7 @@ void bind_conversation(SQLite::Statement& s, const core::Conversation& cv, int64
   }
   s.bind(20, cv.currency);
   s.bind(21, codec::items_to_json(cv.items));
+  bind_opt(s, 22, cv.prompt_message_id);
 }
 
 int64_t write_conversation(Connection& c, const core::Conversation& cv,
@@ -118,8 +119,9 @@ int64_t write_conversation(Connection& c, const core::Conversation& cv,
         "INSERT INTO conversations (customer_id, chat_id, business_connection_id, state, "
         "trigger_type, event_id, transaction_id, template_name, variant, locale, requested_at, "
         "expires_at, request_message_id, rating, comment, comment_message_id, answered_at, "
-        "created_at, updated_at, amount, currency, items) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?18, ?18, ?19, ?20, ?21)");
+        "created_at, updated_at, amount, currency, items, prompt_message_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?18, ?18, ?19, ?20, ?21, "
+        "?22)");
     bind_conversation(*s, cv, customer_id, now);
     s->exec();
     return c.db().getLastInsertRowid();
@@ -129,9 +131,9 @@ int64_t write_conversation(Connection& c, const core::Conversation& cv,
       "state = ?, trigger_type = ?, event_id = ?, transaction_id = ?, template_name = ?, "
       "variant = ?, locale = ?, requested_at = ?, expires_at = ?, request_message_id = ?, "
       "rating = ?, comment = ?, comment_message_id = ?, answered_at = ?, updated_at = ?, "
-      "amount = ?, currency = ?, items = ? WHERE id = ?22");
+      "amount = ?, currency = ?, items = ?, prompt_message_id = ? WHERE id = ?23");
   bind_conversation(*s, cv, customer_id, now);
-  s->bind(22, static_cast<int64_t>(cv.id));
+  s->bind(23, static_cast<int64_t>(cv.id));
   if (s->exec() != 1) {
     throw std::runtime_error("conversation " + std::to_string(cv.id) + " not found");
   }

@@ -110,6 +110,7 @@ core::Conversation read_conversation(SQLite::Statement& s) {
   if (!s.isColumnNull(18)) c.amount = s.getColumn(18).getDouble();
   c.currency = s.getColumn(19).getString();
   c.items = codec::items_from_json(s.getColumn(20).getString());
+  c.prompt_message_id = column_opt_int64(s, 21);
   return c;
 }
 

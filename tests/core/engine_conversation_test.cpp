@@ -130,6 +130,18 @@ TEST_CASE("a comment finishes the conversation with a thank-you and the review l
   CHECK(thanks.keyboard[0][0].url == kReviewUrl);
   CHECK_FALSE(has(d, Kind::kOwnerAlert));
 
+  CHECK_FALSE(has(d, Kind::kNotice));  // the prompt's id is unknown: nothing to edit
+
+  SECTION("the prompt's Skip button goes once a comment is typed") {
+    Conversation prompted = awaiting_comment(f.now, 5);
+    prompted.prompt_message_id = 650;
+    const auto typed =
+        f.decide(text_from(kChat, "Great latte", 801), with(stored_customer(), prompted));
+    const auto& removal = std::get<RemoveKeyboard>(only(typed, Kind::kNotice).body);
+    CHECK(removal.chat_id == kChat);
+    CHECK(removal.message_id == 650);
+    CHECK(has(typed, Kind::kThankYou));
+  }
   SECTION("without REVIEW_URL there is no button") {
     f.settings.review_url.clear();
     const auto plain = f.decide(text_from(kChat, "Great latte", 801),

@@ -41,11 +41,21 @@ TEST_CASE("a sent request keeps its message id on the conversation", "[engine][d
   CHECK_FALSE(d.cancel_chat);
 }
 
+TEST_CASE("a sent comment prompt keeps its message id, for taking Skip away later",
+          "[engine][delivery]") {
+  EngineFixture f;
+  const auto d = f.decide(sent(MessageKind::kCommentPrompt, 950),
+                          with(stored_customer(), awaiting_comment(f.now, 4)));
+  REQUIRE(d.conversation);
+  CHECK(d.conversation->prompt_message_id == std::optional<int64_t>(950));
+  CHECK(d.conversation->state == ConversationState::kAwaitingComment);
+}
+
 TEST_CASE("other sent messages change nothing", "[engine][delivery]") {
   EngineFixture f;
   const auto state = with(stored_customer(), unsent_request(f.now));
-  SECTION("a comment prompt") {
-    CHECK_FALSE(f.decide(sent(MessageKind::kCommentPrompt, 901), state).conversation);
+  SECTION("a thank-you") {
+    CHECK_FALSE(f.decide(sent(MessageKind::kThankYou, 901), state).conversation);
   }
   SECTION("a request of another conversation") {
     CHECK_FALSE(

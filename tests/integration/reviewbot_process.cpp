@@ -16,12 +16,13 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 ReviewbotProcess::ReviewbotProcess(std::map<std::string, std::string> env, std::string data_dir) {
   if (data_dir.empty()) data_dir = dir_.path();
+  database_path_ = data_dir + "/reviewbot.db";
   std::map<std::string, std::string> full = {
       {"PORT", "0"},
       // One instance that restarts (PORT=0 would name each process apart): a restart
       // settles its own claims at once. Tests of several instances name each one.
       {"INSTANCE_ID", "test-instance"},
-      {"DATABASE_URL", "sqlite://" + data_dir + "/reviewbot.db"},
+      {"DATABASE_URL", "sqlite://" + database_path_},
       {"TEMPLATES_DIR", env_or("REVIEWBOT_TEMPLATES_DIR", REVIEWBOT_DEFAULT_TEMPLATES_DIR)},
       {"LOG_FORMAT", "json"},
       {"LOG_LEVEL", "debug"},

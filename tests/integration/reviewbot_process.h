@@ -30,6 +30,8 @@ class ReviewbotProcess {
   int kill() { return process_->stop(SIGKILL); }
   pid_t pid() const { return process_->pid(); }
   std::string log() const { return process_->log(); }
+  // The SQLite file it uses (unless env named another DATABASE_URL).
+  const std::string& database_path() const { return database_path_; }
 
   httplib::Result post_update(const nlohmann::json& update, const std::string& secret = "");
   httplib::Result post_event(const nlohmann::json& event, const std::string& admin_token);
@@ -37,6 +39,7 @@ class ReviewbotProcess {
 
  private:
   TempDir dir_;
+  std::string database_path_;
   std::unique_ptr<ChildProcess> process_;
 };
 

@@ -85,6 +85,9 @@ struct Conversation {
   std::optional<std::string> comment;
   std::optional<int64_t> comment_message_id;  // lets an edited comment update the review
   std::optional<Time> answered_at;            // when the rating arrived
+  // The comment prompt's platform message id, once sent: its Skip button goes away when
+  // the customer types a comment instead.
+  std::optional<int64_t> prompt_message_id;
 
   // Open means it blocks a new request: awaiting an answer and not expired at `now`.
   bool is_open(Time now) const {

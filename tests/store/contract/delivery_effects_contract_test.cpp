@@ -36,6 +36,7 @@ TEMPLATE_TEST_CASE("store: complete writes the follow-up's decision with the res
                                     core::Decision d;
                                     core::Conversation conv = *snapshot.conversation;
                                     conv.request_message_id = 555;
+                                    conv.prompt_message_id = 556;
                                     d.conversation = conv;
                                     core::Customer customer = *snapshot.customer;
                                     customer.unreachable = true;
@@ -52,6 +53,7 @@ TEMPLATE_TEST_CASE("store: complete writes the follow-up's decision with the res
   const auto after = peek(s, {1001, {}, {}, {}});
   REQUIRE(after.conversation);
   CHECK(after.conversation->request_message_id == std::optional<int64_t>(555));
+  CHECK(after.conversation->prompt_message_id == std::optional<int64_t>(556));
   CHECK(after.customer->unreachable);
   CHECK(s.outbox_stats(at(200))->pending == 0);  // the reminder was cancelled
   CHECK(s.sent_since(at(3))->size() == 1);       // the request itself stays sent
