@@ -29,7 +29,7 @@ struct Variable {
   Status (*apply)(Config& config, const std::string& value);
 };
 
-const std::array<Variable, 29> kVariables = {{
+const std::array<Variable, 30> kVariables = {{
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"HOST", "0.0.0.0",
@@ -164,6 +164,9 @@ const std::array<Variable, 29> kVariables = {{
        }
        return core::ok_status();
      }},
+    {"MAX_EVENT_AGE", "7d",
+     "a sale whose occurred_at is older is not asked about (skipped: stale); 0 disables", false,
+     [](Config& c, const std::string& v) { return set_duration(c.policy.max_event_age, v); }},
     {"QUIET_HOURS", "21:00-09:00", "no sends in this local window (HH:MM-HH:MM); empty disables",
      true,
      [](Config& c, const std::string& v) -> Status {

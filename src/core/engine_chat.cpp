@@ -39,7 +39,12 @@ void unpark(const Ctx& ctx, Customer& c, Decision& out) {
     out.unparked_event_ids.push_back(event.id);
     if (event.type == TransactionEvent::Type::kCompleted) newest = &event;
   }
-  if (newest) out.outcome = request(ctx, c, sale_request(ctx, c, *newest), out);
+  if (!newest) return;
+  if (is_stale(ctx, *newest)) {
+    out.outcome = Outcome{Outcome::Status::kSkipped, "stale"};
+    return;
+  }
+  out.outcome = request(ctx, c, sale_request(ctx, c, *newest), out);
 }
 
 // Says what the bot is (and how to stop it) when nothing else answers a /start.

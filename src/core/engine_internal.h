@@ -86,6 +86,9 @@ RequestSpec sale_request(const Ctx& ctx, const Customer& customer, const Transac
 // When a sale's request is due: REQUEST_DELAY after now, moved out of quiet hours.
 Time transaction_due(const Ctx& ctx);
 
+// The sale happened longer ago than MAX_EVENT_AGE (engine_transactions.cpp).
+bool is_stale(const Ctx& ctx, const TransactionEvent& e);
+
 // Applies the policy (opted_out, unreachable, cooldown, conversation_open, no_template, in
 // that order). On kScheduled: out gets the new conversation, the request and its reminder,
 // and customer.last_request_at is set to the due time. On kSkipped nothing is added.

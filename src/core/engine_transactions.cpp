@@ -18,6 +18,10 @@ std::optional<Customer> customer_for(const Ctx& ctx, const TransactionEvent& e) 
 
 Decision complete(const Ctx& ctx, const TransactionEvent& e) {
   Decision out;
+  if (is_stale(ctx, e)) {
+    out.outcome = Outcome{Outcome::Status::kSkipped, "stale"};
+    return out;
+  }
   auto customer = customer_for(ctx, e);
   if (!customer) {
     if (e.external_id) {
@@ -68,6 +72,10 @@ Decision cancel(const Ctx& ctx, const TransactionEvent& e) {
 }
 
 }  // namespace
+
+bool is_stale(const Ctx& ctx, const TransactionEvent& e) {
+  return ctx.policy.max_event_age.count() > 0 && ctx.now - e.occurred_at > ctx.policy.max_event_age;
+}
 
 Decision on_transaction(const Ctx& ctx, const TransactionEvent& e) {
   return e.type == TransactionEvent::Type::kCompleted ? complete(ctx, e) : cancel(ctx, e);

@@ -13,6 +13,9 @@
 namespace reviewbot::http {
 namespace {
 
+// How far ahead of this server's clock an occurred_at may be.
+constexpr core::Duration kMaxClockAhead = std::chrono::hours(24);
+
 using nlohmann::json;
 
 FieldError missing(const std::string& field) { return {field + " is required", field}; }
@@ -186,6 +189,13 @@ EventParseResult parse_object(const json& body, core::Time received_at) {
         occurred->is_string() ? parse_rfc3339(occurred->get<std::string>()) : std::nullopt;
     if (!t) {
       return FieldError{"occurred_at must be an RFC 3339 time such as 2026-11-22T10:00:00Z",
+                        "occurred_at"};
+    }
+    // A till's clock may be off by minutes, not by a day: a later time is a wrong field
+    // (which would also dodge MAX_EVENT_AGE).
+    if (*t > received_at + kMaxClockAhead) {
+      return FieldError{"occurred_at is more than 24 hours ahead of this server's clock (" +
+                            format_rfc3339(received_at) + ")",
                         "occurred_at"};
     }
     event.occurred_at = *t;

@@ -105,6 +105,17 @@ TEST_CASE("a sale known only by external id waits for the customer to link", "[e
     CHECK_FALSE(linked.customer->opted_out);
     CHECK(kinds(linked) == std::vector{Kind::kNotice});
   }
+  SECTION("a waiting sale that grew stale before the link was opened is not asked about") {
+    auto stale = *parked.park;
+    stale.occurred_at = f.now - std::chrono::hours(24 * 8);
+    Snapshot state = with(stored_customer());
+    state.pending_events = {stale};
+    const auto linked = f.decide(text_from(kChat, start_link("C-77")), state);
+    CHECK(linked.outcome.status == Outcome::Status::kSkipped);
+    CHECK(linked.outcome.reason == "stale");
+    CHECK(linked.unparked_event_ids == std::vector<std::string>{"evt-1"});
+    CHECK_FALSE(linked.conversation);
+  }
   SECTION("a forged link only starts the bot") {
     Snapshot state = with(stored_customer());
     const auto d = f.decide(text_from(kChat, start_link("C-77", "other-secret")), state);

@@ -245,3 +245,21 @@ TEST_CASE("a trigger no template matches is skipped with no_template", "[engine]
                             test_templates().sources());
   check_skipped(f.decide(text_from(kChat, "thanks!"), with(stored_customer())), "no_template");
 }
+
+TEST_CASE("a sale older than MAX_EVENT_AGE is skipped as stale", "[engine][policy]") {
+  EngineFixture f;
+  auto old_sale = sale("evt-old", kChat);
+  old_sale.occurred_at = f.now - 24h * 8;  // the default limit is 7 days
+  check_skipped(f.decide(old_sale, with(stored_customer())), "stale");
+
+  SECTION("within the limit it is asked about") {
+    old_sale.occurred_at = f.now - 24h * 6;
+    CHECK(f.decide(old_sale, with(stored_customer())).outcome.status ==
+          Outcome::Status::kScheduled);
+  }
+  SECTION("0 disables the limit") {
+    f.policy.max_event_age = Duration{0};
+    CHECK(f.decide(old_sale, with(stored_customer())).outcome.status ==
+          Outcome::Status::kScheduled);
+  }
+}

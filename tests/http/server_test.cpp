@@ -80,7 +80,7 @@ const httplib::Headers kAdminHeaders = {{"Authorization", std::string("Bearer ")
 const std::string kUpdate =
     R"({"update_id": 100, "message": {"chat": {"id": 5}, "text": "thanks"}})";
 const std::string kEvent = R"({"id":"evt-1","type":"transaction.completed",
-  "occurred_at":"2026-11-22T10:00:00Z","customer":{"telegram_chat_id":1001},
+  "occurred_at":"2026-11-18T10:00:00Z","customer":{"telegram_chat_id":1001},
   "transaction":{"id":"T-1"}})";
 
 core::Review review(int64_t id, int rating, std::optional<std::string> comment, std::string name) {
@@ -198,7 +198,7 @@ TEST_CASE("events are scheduled once and repeated ids are duplicates", "[server]
   SECTION("a bad field → 400 naming it") {
     auto res =
         c.Post("/v1/events", kAdminHeaders,
-               R"({"id":"e","type":"transaction.completed","occurred_at":"2026-11-22T10:00:00Z",
+               R"({"id":"e","type":"transaction.completed","occurred_at":"2026-11-18T10:00:00Z",
                           "customer":{"telegram_chat_id":"x"},"transaction":{"id":"T"}})",
                "application/json");
     REQUIRE(res);

@@ -1,5 +1,7 @@
 // End-to-end review flow: the real reviewbot process on loopback, a fake Bot API, and
 // HTTP requests as Telegram and the till would send them.
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 
 #include "integration/deployment.h"
@@ -38,10 +40,26 @@ TEST_CASE("a sale leads to a rated, commented review visible in the admin API", 
   REQUIRE(after_rating.size() == 2);
   CHECK(after_rating[1].params.contains("reply_markup"));  // the Skip button
 
+  // Once the prompt's delivery is recorded, a typed comment takes its Skip button away.
+  const int64_t prompt_id = message_id_of(d.api, chat, 1);
+  REQUIRE(eventually([&] {
+    SQLite::Database db(d.bot.database_path(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT COUNT(*) FROM conversations WHERE prompt_message_id = " +
+                         std::to_string(prompt_id))
+               .getInt() == 1;
+  }));
   d.send_update(text_message(5002, chat, "Lovely latte, friendly staff"));
   const auto after_comment = d.api.wait_for_messages(chat, 3);
   REQUIRE(after_comment.size() == 3);
   CHECK(after_comment[2].params.dump().find(kReviewUrl) != std::string::npos);
+  CHECK(d.api.wait_for([&](const std::vector<ApiCall>& calls) {
+    for (const auto& c : calls) {
+      if (c.method == "editMessageReplyMarkup" && c.params.value("message_id", 0) == prompt_id) {
+        return true;
+      }
+    }
+    return false;
+  }));
 
   json reviews;
   REQUIRE(eventually([&] {
@@ -267,4 +285,22 @@ TEST_CASE("customer text reaches Telegram escaped and comments are stored verbat
     return reviews["reviews"].size() == 1 && reviews["reviews"][0]["comment"].is_string();
   }));
   CHECK(reviews["reviews"][0]["comment"] == comment);
+}
+
+TEST_CASE("a sale from weeks ago is skipped as stale, one dated days ahead is refused",
+          "[e2e][validation]") {
+  Deployment d;
+  json old = sale_event("evt-old", 8101);
+  old["occurred_at"] = utc_rfc3339(-std::chrono::hours(24 * 30));
+  const json answer = d.post_event(old, 202);
+  CHECK(answer["status"] == "skipped");
+  CHECK(answer["reason"] == "stale");
+
+  json ahead = sale_event("evt-ahead", 8102);
+  ahead["occurred_at"] = utc_rfc3339(std::chrono::hours(48));
+  CHECK(d.post_event(ahead, 400)["field"] == "occurred_at");
+  // Neither was asked about; a sale of now still is.
+  CHECK(d.post_event(sale_event("evt-now", 8101), 202)["status"] == "scheduled");
+  CHECK(d.wait_for_request(8101).params["chat_id"] == 8101);
+  CHECK(d.api.messages_to(8102).empty());
 }

@@ -1,6 +1,8 @@
 // Builders for Telegram update JSON as the Bot API sends it, for integration tests.
 #pragma once
 
+#include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -71,12 +73,24 @@ inline nlohmann::json business_message(int64_t update_id, const std::string& con
             {"text", text}}}};
 }
 
+// Now, `offset` from now, as RFC 3339 (UTC, whole seconds).
+inline std::string utc_rfc3339(std::chrono::seconds offset = std::chrono::seconds(0)) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) +
+                        static_cast<std::time_t>(offset.count());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[24];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// A sale that happened just now.
 inline nlohmann::json sale_event(const std::string& id, int64_t chat_id,
                                  const std::string& name = "Ann",
                                  const std::string& transaction_id = "T-1") {
   return {{"id", id},
           {"type", "transaction.completed"},
-          {"occurred_at", "2026-11-22T10:00:00Z"},
+          {"occurred_at", utc_rfc3339()},
           {"customer", {{"telegram_chat_id", chat_id}, {"name", name}, {"locale", "en"}}},
           {"transaction",
            {{"id", transaction_id},

@@ -66,7 +66,7 @@ struct Outcome {
 
   Status status = Status::kIgnored;
   // For kSkipped: "opted_out" | "unreachable" | "cooldown" | "conversation_open" |
-  // "no_template" | "owner_chat". For others, a short free-form note (may be empty).
+  // "no_template" | "owner_chat" | "stale". For others, a short free-form note (may be empty).
   std::string reason;
   // For kScheduled: when the request is due to be sent (after REQUEST_DELAY and quiet
   // hours).

@@ -54,6 +54,9 @@ struct Policy {
   Duration reminder_after{std::chrono::hours(24)};        // 0 disables reminders
   Duration conversation_ttl{std::chrono::hours(24 * 7)};  // unanswered requests expire
   Duration comment_window{std::chrono::hours(1)};  // low-rating alert waits this for a comment
+  // A sale that happened longer ago than this is not asked about (skipped "stale"): a till
+  // that queued events for weeks should not ask about last month's visit. 0 = no limit.
+  Duration max_event_age{std::chrono::hours(24 * 7)};
   std::optional<QuietHours> quiet_hours{QuietHours{21 * 60, 9 * 60}};
   TimeZone time_zone = TimeZone::utc();
 };

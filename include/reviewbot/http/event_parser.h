@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxEventItems = 100;
 // Rules (unknown fields are ignored; null counts as absent for optional fields):
 //   id           required, non-empty string, at most 200 bytes
 //   type         required: transaction.completed | transaction.refunded | transaction.cancelled
-//   occurred_at  RFC 3339 with Z or an offset
+//   occurred_at  RFC 3339 with Z or an offset; at most 24 h ahead of received_at
 //   customer     object: telegram_chat_id (a private chat: 1..2^63-1) and/or external_id
 //                (non-empty, at most 39 bytes: what a deep link carries), name and locale
 //                optional strings; names are cleaned (core::clean_name)
