@@ -25,6 +25,7 @@
 #include "reviewbot/core/engine.h"
 #include "reviewbot/delivery/dispatcher.h"
 #include "reviewbot/http/server.h"
+#include "reviewbot/platform/api_probe.h"
 #include "reviewbot/platform/telegram/bot_api_client.h"
 #include "reviewbot/platform/telegram/update_parser.h"
 #include "reviewbot/platform/telegram/update_poller.h"
@@ -204,6 +205,8 @@ int main(int argc, char** argv) {
   bool token_rejected = false;
   const std::optional<std::string> username = bot_username(*startup_client, token_rejected);
   if (token_rejected) return fail("TELEGRAM_BOT_TOKEN: the Bot API rejected this token");
+  // /readyz reports "platform" failing until the Bot API has answered getMe once.
+  platform::ApiProbe api_probe(make_client(cfg), username.has_value());
 
   core::SystemClock clock;
   // Owner alerts link to the review's page when the dashboard has a public address.
@@ -249,11 +252,13 @@ int main(int argc, char** argv) {
           .parse_update = service::telegram_update_parser(),
           .make_start_parameter = service::signed_start_parameters(),
           // "platform" fails while the delivery circuit breaker is open (the Bot API looks
-          // down).
+          // down) and until getMe has answered once; "database" fails while it takes no
+          // writes.
           .readiness =
-              [&db, &dispatcher] {
+              [&db, &dispatcher, &api_probe] {
                 const bool platform_up =
-                    dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen;
+                    dispatcher.platform_state() != delivery::CircuitBreaker::State::kOpen &&
+                    api_probe.answered();
                 return http::Readiness{
                     {{"database", db->ping()}, {"templates", true}, {"platform", platform_up}}};
               },

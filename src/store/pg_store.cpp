@@ -309,9 +309,11 @@ bool PgStore::ping() {
   auto acquired = acquire();
   if (!acquired) return false;
   std::unique_ptr<pg::Connection> c = std::move(acquired).value();
-  const auto r = c->exec("SELECT 1");
-  const bool up = r.ok() && r->text(0, 0) == "1";
-  if (!up) c.reset();
+  // A write that changes nothing is still refused in read-only mode (a standby, a
+  // read-only transaction default) and without write privileges (a plan over its limit).
+  const auto r = c->exec("UPDATE customers SET name = name WHERE false");
+  const bool up = r.ok();
+  if (!up && !c->ok()) c.reset();  // refused, or the connection is gone
   give_back(std::move(c));
   return up;
 }

@@ -34,6 +34,15 @@ void FakeBotApi::block_chat(int64_t chat_id) {
   blocked_.insert(chat_id);
 }
 
+void FakeBotApi::set_failing(const std::string& method, bool failing) {
+  std::lock_guard lock(mu_);
+  if (failing) {
+    failing_methods_.insert(method);
+  } else {
+    failing_methods_.erase(method);
+  }
+}
+
 void FakeBotApi::refuse_chat(int64_t chat_id) {
   std::lock_guard lock(mu_);
   refused_.insert(chat_id);
@@ -97,6 +106,11 @@ void FakeBotApi::handle(const httplib::Request& req, httplib::Response& res) {
     res.status = 403;
     res.body =
         R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+    return;
+  }
+  if (failing_methods_.count(method)) {
+    res.status = 502;
+    res.body = R"({"ok":false,"error_code":502,"description":"Bad Gateway"})";
     return;
   }
   if (method == "sendMessage" && refused_.count(chat)) {

@@ -37,6 +37,8 @@ class FakeBotApi {
 
   // Every later call for this chat answers 403 "bot was blocked by the user".
   void block_chat(int64_t chat_id);
+  // While failing, every call of `method` answers 502 (the API down for it).
+  void set_failing(const std::string& method, bool failing);
   // Every later sendMessage to this chat answers 400 "message is too long": refused for
   // good, never shown.
   void refuse_chat(int64_t chat_id);
@@ -77,6 +79,7 @@ class FakeBotApi {
   std::vector<ApiCall> calls_;
   std::set<int64_t> blocked_;
   std::set<int64_t> refused_;
+  std::set<std::string> failing_methods_;
   std::set<int64_t> hung_chats_;
   int hanging_ = 0;
   bool stopping_ = false;

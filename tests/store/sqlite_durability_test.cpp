@@ -85,3 +85,21 @@ TEST_CASE("concurrent writers and admin readers each see whole transactions",
   all.limit = 500;
   CHECK(s->list_reviews(all)->reviews.size() == kThreads * kPerThread);
 }
+
+TEST_CASE("ping says whether the database takes writes, not only whether it answers",
+          "[store][durability]") {
+  TempDb db;
+  auto opened = store::SqliteStore::open(db.path(), store::SqliteOptions{true, 100, nullptr});
+  REQUIRE(opened.ok());
+  auto& s = *opened.value();
+  CHECK(s.ping());
+  {
+    // Another process holds the write lock past the busy timeout: reads still work, writes
+    // would not, so the store is not ready.
+    SQLite::Database other(db.path(), SQLite::OPEN_READWRITE);
+    other.exec("BEGIN EXCLUSIVE");
+    CHECK_FALSE(s.ping());
+    other.exec("ROLLBACK");
+  }
+  CHECK(s.ping());
+}

@@ -19,7 +19,9 @@ class Store : public InputStore,
               public OwnerAccounts,
               public OwnerDesk {
  public:
-  // Cheap check that the database answers (for /readyz).
+  // Cheap check that the database answers and accepts writes (for /readyz): a write that
+  // changes nothing, so read-only mode, missing write privileges and a held write lock
+  // (past the busy timeout) all count as down.
   virtual bool ping() = 0;
 };
 
