@@ -22,6 +22,7 @@ Transcript parse_transcript(const nlohmann::json& chat) {
     out.message_id = m.value("message_id", std::int64_t{0});
     out.plain_text = string_or_empty(m, "plain_text");
     out.edited = m.value("edited", false);
+    out.text_edited = m.value("text_edited", false);
     auto keyboard = m.find("inline_keyboard");
     if (keyboard != m.end() && keyboard->is_array() && !keyboard->empty() &&
         keyboard->front().is_array()) {
@@ -39,7 +40,7 @@ Transcript parse_transcript(const nlohmann::json& chat) {
   return t;
 }
 
-bool is_rating_request(const BotMessage& m) { return m.first_row.size() == 5 || m.edited; }
+bool is_rating_request(const BotMessage& m) { return m.first_row.size() == 5 || m.text_edited; }
 
 const BotMessage* open_request(const Transcript& t) {
   for (const auto& m : t.bot_messages) {

@@ -20,6 +20,7 @@ struct BotMessage {
   std::string plain_text;
   std::vector<Button> first_row;  // first row of the inline keyboard; empty when none
   bool edited = false;
+  bool text_edited = false;  // an edit changed its text (not only removed its keyboard)
 };
 
 struct Transcript {
@@ -29,8 +30,9 @@ struct Transcript {
 // Tolerates missing fields (they read as empty); never throws.
 Transcript parse_transcript(const nlohmann::json& chat);
 
-// A rating request: a row of five buttons, or an edited bot message (reviewbot edits the
-// request to show the rating, which removes its keyboard).
+// A rating request: a row of five buttons, or a bot message whose text was edited
+// (reviewbot edits the request to show the rating, which removes its keyboard; the comment
+// prompt loses only its Skip button).
 bool is_rating_request(const BotMessage& m);
 
 // The first rating request still showing its five buttons, or nullptr.

@@ -141,6 +141,7 @@ Result<nlohmann::json> Bot::edit_message(const EditRequest& r) {
         "message is not modified: specified new message content and reply markup are exactly "
         "the same as a current content and reply markup of the message");
   }
+  m->text_edited = m->text_edited || content_key(text) != content_key(m->text);
   m->text = text;
   m->keyboard = r.keyboard;
   m->edited = true;
@@ -177,6 +178,7 @@ Result<nlohmann::json> Bot::transcript(std::int64_t chat_id) const {
            m.text.parse_mode.empty() ? nlohmann::json() : nlohmann::json(m.text.parse_mode)},
           {"inline_keyboard", rows_json(m.keyboard)},
           {"edited", m.edited},
+          {"text_edited", m.text_edited},
           {"business_connection_id", m.business_connection_id.empty()
                                          ? nlohmann::json()
                                          : nlohmann::json(m.business_connection_id)},

@@ -161,6 +161,15 @@ TEST_CASE("editing a message changes it unless nothing would change", "[bot_api]
     CHECK_FALSE(r.body["result"].contains("reply_markup"));
     const auto t = server.transcript(user);
     CHECK(t["messages"][0]["edited"] == true);
+    CHECK(t["messages"][0]["text_edited"] == true);
+    CHECK(t["messages"][0]["inline_keyboard"].empty());
+  }
+  SECTION("editMessageReplyMarkup changes the keyboard, not the text") {
+    auto r = server.call("editMessageReplyMarkup", {{"chat_id", user}, {"message_id", message_id}});
+    CHECK(r.status == 200);
+    const auto t = server.transcript(user);
+    CHECK(t["messages"][0]["edited"] == true);
+    CHECK(t["messages"][0]["text_edited"] == false);
     CHECK(t["messages"][0]["inline_keyboard"].empty());
   }
   SECTION("an identical edit is 'message is not modified'") {

@@ -122,6 +122,7 @@ class Bot {
     OutgoingText text;
     InlineKeyboard keyboard;
     bool edited = false;
+    bool text_edited = false;  // an edit changed its text, not only its keyboard
     std::string business_connection_id;
     std::int64_t date = 0;
   };
