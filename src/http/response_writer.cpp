@@ -45,6 +45,11 @@ bool write_pair(int fd, std::string_view a, std::string_view b, std::chrono::mil
   return true;
 }
 
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos ||
+         text.find('\0') != std::string_view::npos;
+}
+
 std::string chunk_size_line(std::size_t size) {
   char line[24];
   const int n = std::snprintf(line, sizeof line, "%zx\r\n", size);
@@ -90,7 +95,15 @@ std::string response_head(const Reply& reply, const ResponseFraming& framing) {
   } else if (framing.version_minor >= 1) {
     head += "Transfer-Encoding: chunked\r\n";
   }
-  for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : reply.headers) {
+    // A line break in a header would let a value (a redirect target, a file name) forge
+    // headers or a whole response: such a header is left out.
+    if (has_line_break(name) || has_line_break(value) || name.empty()) {
+      spdlog::warn("http: a response header was left out: its name or value holds a line break");
+      continue;
+    }
+    head += name + ": " + value + "\r\n";
+  }
   if (!framing.keep_alive) {
     head += "Connection: close\r\n";
   } else if (framing.version_minor == 0) {

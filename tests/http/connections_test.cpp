@@ -38,6 +38,18 @@ http::Routes test_routes() {
                     .handler = [](const http::Request& req) {
                       return http::json_reply(200, {{"body", req.body}});
                     }});
+  routes.push_back({.method = http::Route::Method::kGet,
+                    .path = "/split",
+                    .access = http::Access::kPublic,
+                    .input = false,
+                    .handler = [](const http::Request& req) {
+                      auto reply = http::json_reply(200, {{"ok", true}});
+                      // As a handler might echo a parameter into a redirect target.
+                      reply.headers.emplace_back("Location",
+                                                 std::string(req.param("to").value_or("")));
+                      reply.headers.emplace_back("X-Fine", "yes");
+                      return reply;
+                    }});
   return routes;
 }
 
@@ -210,4 +222,16 @@ TEST_CASE("a declared body over the limit is refused before it is sent", "[serve
   const std::string got = c.read_until("}", kWait);
   CHECK(status_line(got) == "HTTP/1.1 413 Payload Too Large");
   CHECK(got.find("Connection: close") != std::string::npos);
+}
+
+TEST_CASE("a header value with a line break is left out, so no header can be forged",
+          "[server][connections]") {
+  Server s(Server::quick());
+  RawSocket c(s.port());
+  REQUIRE(c.send(get("/split?to=/x%0D%0ASet-Cookie:%20evil=1")));
+  const std::string got = c.read_until("}", kWait);
+  CHECK(status_line(got) == "HTTP/1.1 200 OK");
+  CHECK(got.find("evil") == std::string::npos);
+  CHECK(got.find("Location") == std::string::npos);
+  CHECK(got.find("X-Fine: yes\r\n") != std::string::npos);
 }
