@@ -116,31 +116,11 @@ struct HttpServer::Impl final : ServerState {
   Transport transport;
 };
 
-namespace {
-
-TransportSettings transport_settings(const ServerSettings& s) {
-  TransportSettings t;
-  t.host = s.host;
-  t.port = s.port;
-  t.workers = s.threads;
-  t.listen_backlog = s.listen_backlog;
-  t.max_connections = s.max_connections;
-  t.limits.max_body_bytes = s.max_body_bytes;
-  t.first_request_timeout = s.first_request_timeout;
-  t.keep_alive_timeout = s.keep_alive_timeout;
-  t.header_timeout = s.header_timeout;
-  t.request_timeout = s.request_timeout;
-  t.write_timeout = s.write_timeout;
-  return t;
-}
-
-}  // namespace
-
 HttpServer::Impl::Impl(ServerSettings s, Routes r)
     : settings(std::move(s)),
       routes(std::move(r)),
       transport(
-          transport_settings(settings),
+          settings,
           TransportHooks{.handle = [this](const ParsedRequest& req,
                                           std::string_view remote) { return handle(req, remote); },
                          .answered = [this](const ParsedRequest& req, const Reply& reply,

@@ -1,13 +1,10 @@
 #include "transport.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "listen_socket.h"
 #include "response_writer.h"
 
 namespace reviewbot::http {
@@ -38,36 +36,6 @@ constexpr std::size_t kLingerBytes = 16 << 20;
 // accept() paused this long when the process is out of descriptors.
 constexpr std::chrono::milliseconds kAcceptPause{100};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-std::string peer_address(const sockaddr_storage& addr) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (addr.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, text, sizeof text);
-  } else if (addr.ss_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
-int bound_port(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
-  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
-  return ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port);
-}
-
-// Raises the soft descriptor limit to the hard one; returns the limit in force.
-rlim_t raise_descriptor_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
-  if (lim.rlim_cur < lim.rlim_max) {
-    rlimit raised = lim;
-    raised.rlim_cur = lim.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
-  }
-  return lim.rlim_cur;
-}
 
 struct Connection {
   Connection(int fd_, std::string remote_, RequestLimits limits)
@@ -99,9 +67,10 @@ struct Connection {
 }  // namespace
 
 struct Transport::Impl {
-  Impl(TransportSettings s, TransportHooks h) : settings(std::move(s)), hooks(std::move(h)) {}
+  Impl(const ServerSettings& s, TransportHooks h) : settings(s), hooks(std::move(h)) {
+    limits.max_body_bytes = settings.max_body_bytes;
+  }
 
-  core::Status listen();
   void run_loop();
   void run_worker();
   void accept_all(Clock::time_point now);
@@ -117,7 +86,8 @@ struct Transport::Impl {
   void close_connection(Connection& c);
   void begin_stop();
 
-  TransportSettings settings;
+  const ServerSettings settings;
+  RequestLimits limits;
   TransportHooks hooks;
   int listen_fd = -1;
   int epoll_fd = -1;
@@ -146,41 +116,6 @@ struct Transport::Impl {
   std::mutex answered_mu;  // guards answered
   std::vector<Connection*> answered;
 };
-
-core::Status Transport::Impl::listen() {
-  const std::string where = settings.host + ":" + std::to_string(settings.port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(settings.port);
-  if (const int rc = getaddrinfo(settings.host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    return core::Error{"cannot listen on " + where + ": " + gai_strerror(rc)};
-  }
-  int err = 0;
-  for (addrinfo* ai = found; ai != nullptr && listen_fd < 0; ai = ai->ai_next) {
-    const int fd =
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      err = errno;
-      continue;
-    }
-    int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-        ::listen(fd, settings.listen_backlog) == 0) {
-      listen_fd = fd;
-    } else {
-      err = errno;
-      ::close(fd);
-    }
-  }
-  freeaddrinfo(found);
-  if (listen_fd < 0) return core::Error{"cannot listen on " + where + ": " + std::strerror(err)};
-  port = bound_port(listen_fd);
-  return core::ok_status();
-}
 
 void Transport::Impl::arm(Connection& c, int op) {
   epoll_event ev{};
@@ -233,7 +168,7 @@ void Transport::Impl::accept_all(Clock::time_point now) {
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto owned = std::make_unique<Connection>(fd, peer_address(addr), settings.limits);
+    auto owned = std::make_unique<Connection>(fd, peer_address(addr), limits);
     Connection& c = *owned;
     connections.emplace(&c, std::move(owned));
     c.idle_since = now;
@@ -436,8 +371,8 @@ void Transport::Impl::run_loop() {
   }
 }
 
-Transport::Transport(TransportSettings settings, TransportHooks hooks)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(hooks))) {}
+Transport::Transport(const ServerSettings& settings, TransportHooks hooks)
+    : impl_(std::make_unique<Impl>(settings, std::move(hooks))) {}
 
 Transport::~Transport() { stop(std::chrono::milliseconds(0)); }
 
@@ -449,7 +384,10 @@ core::Status Transport::start() {
     spdlog::warn("http: the process may open {} descriptors; fewer than {} connections fit",
                  descriptors, s.settings.max_connections);
   }
-  if (auto listening = s.listen(); !listening.ok()) return listening;
+  auto listening = listen_on(s.settings.host, s.settings.port, s.settings.listen_backlog);
+  if (!listening) return listening.error();
+  s.listen_fd = *listening;
+  s.port = bound_port(s.listen_fd);
   s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   s.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};
@@ -461,7 +399,7 @@ core::Status Transport::start() {
   s.stopping = false;
   s.stop_begun = false;
   s.workers_quit = false;
-  for (int i = 0; i < std::max(1, s.settings.workers); ++i) {
+  for (int i = 0; i < std::max(1, s.settings.threads); ++i) {
     s.workers.emplace_back([&s] { s.run_worker(); });
   }
   s.loop = std::thread([&s] { s.run_loop(); });

@@ -4,11 +4,11 @@
 // connections that are idle, slow or stuck in a request cost a descriptor and a buffer,
 // never a worker: hundreds of them leave the workers to real traffic.
 //
-// Deadlines: a new connection must begin a request within first_request_timeout, a kept
-// connection within keep_alive_timeout; a begun request must finish its headers within
-// header_timeout and its body within request_timeout (else 408 and close); a response must
-// make progress within write_timeout. A request refused before it is complete (400, 413,
-// 414, 415, 417, 431, 501, 505) is answered and its connection closed.
+// Deadlines (ServerSettings): a new connection must begin a request within
+// first_request_timeout, a kept connection within keep_alive_timeout; a begun request must finish
+// its headers within header_timeout and its body within request_timeout (else 408 and close); a
+// response must make progress within write_timeout. A request refused before it is complete (400,
+// 413, 414, 415, 417, 431, 501, 505) is answered and its connection closed.
 //
 // Pipelined requests are answered in order, one at a time. Only the loop thread closes a
 // descriptor, so none is reused while a worker still writes to it. Internal to src/http;
@@ -25,22 +25,9 @@
 #include "reviewbot/core/result.h"
 #include "reviewbot/http/reply.h"
 #include "reviewbot/http/request_parser.h"
+#include "reviewbot/http/server.h"
 
 namespace reviewbot::http {
-
-struct TransportSettings {
-  std::string host = "0.0.0.0";
-  int port = 8080;  // 0 = any free port
-  int workers = 16;
-  int listen_backlog = 4096;
-  std::size_t max_connections = 10000;  // more are closed as they arrive
-  RequestLimits limits;
-  std::chrono::milliseconds first_request_timeout{10000};
-  std::chrono::milliseconds keep_alive_timeout{65000};
-  std::chrono::milliseconds header_timeout{10000};
-  std::chrono::milliseconds request_timeout{30000};
-  std::chrono::milliseconds write_timeout{10000};
-};
 
 struct TransportHooks {
   // Answers a complete request; on a worker thread. Must not throw.
@@ -54,7 +41,8 @@ struct TransportHooks {
 
 class Transport {
  public:
-  Transport(TransportSettings settings, TransportHooks hooks);
+  // Host, port, threads, limits and deadlines come from `settings` (ServerSettings).
+  Transport(const ServerSettings& settings, TransportHooks hooks);
   ~Transport();  // stop()
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
