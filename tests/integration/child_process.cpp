@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -14,6 +15,9 @@
 
 namespace reviewbot::testing {
 namespace {
+
+constexpr const char* kSanitizerOptions[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+                                             "TSAN_OPTIONS"};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -52,6 +56,13 @@ ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::str
     : log_path_(log_path) {
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  // Sanitizer builds: the child reports the way the test run asked (scripts/test writes
+  // every report to a folder it checks after the run, since the child's log is deleted).
+  for (const char* name : kSanitizerOptions) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && !env.contains(name))
+      env_strings.push_back(std::string(name) + "=" + value);
+  }
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -16,7 +16,8 @@ namespace reviewbot::testing {
 class ChildProcess {
  public:
   // Throws std::runtime_error (with the process's output) if it does not log its port
-  // within 10 s. `env` is the whole environment of the child.
+  // within 10 s. `env` is the whole environment of the child, but for the sanitizers'
+  // option variables (ASAN_OPTIONS, ...), passed on from this process when `env` has none.
   ChildProcess(const std::string& binary, const std::vector<std::string>& args,
                const std::map<std::string, std::string>& env, const std::string& log_path);
   ~ChildProcess();
