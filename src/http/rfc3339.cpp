@@ -81,7 +81,13 @@ std::optional<core::Time> parse_rfc3339(std::string_view s) {
 
   const auto local =
       sys_days{date} + hours{*h} + minutes{*mi} + seconds{*sec} + milliseconds{millis};
-  return core::Time{time_point_cast<milliseconds>(local - minutes{offset_minutes})};
+  const auto utc = time_point_cast<milliseconds>(local - minutes{offset_minutes});
+  // An offset may push the instant out of years 0000-9999, which format_rfc3339 (and
+  // everyone reading our answers) could not write back as RFC 3339.
+  constexpr auto kFirst = sys_days{year{0} / January / 1};
+  constexpr auto kEnd = sys_days{year{10000} / January / 1};
+  if (utc < kFirst || utc >= kEnd) return std::nullopt;
+  return core::Time{utc};
 }
 
 std::string format_rfc3339(core::Time t) {

@@ -34,4 +34,15 @@ TEST_CASE("RFC 3339 times parse with Z or an offset and print back in UTC", "[rf
       CHECK_FALSE(parse_rfc3339(bad));
     }
   }
+  SECTION("an offset that leaves years 0000-9999 is refused, so every time prints back") {
+    // Found by fuzz/rfc3339_fuzz: these used to parse, then print as "10000-01-01…".
+    CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:50-00:59"));
+    CHECK_FALSE(parse_rfc3339("0000-01-01T00:00:00+00:01"));
+    const auto last = parse_rfc3339("9999-12-31T23:59:59.999Z");
+    REQUIRE(last);
+    CHECK(format_rfc3339(*last) == "9999-12-31T23:59:59.999Z");
+    const auto first = parse_rfc3339("0000-01-01T00:00:00Z");
+    REQUIRE(first);
+    CHECK(parse_rfc3339(format_rfc3339(*first)) == first);
+  }
 }
