@@ -208,10 +208,19 @@ int main(int argc, char** argv) {
   // /readyz reports "platform" failing until the Bot API has answered getMe once.
   platform::ApiProbe api_probe(make_client(cfg), username.has_value());
 
+  // Deep links and owner links are signed with LINK_SECRET, else with a secret the database
+  // keeps: the bot token of the first start (what links were signed with before
+  // LINK_SECRET existed), so rotating the token later breaks no printed link.
+  std::string link_secret = cfg.link_secret;
+  if (link_secret.empty()) {
+    auto kept = db->keep_key("link_secret", cfg.telegram_bot_token);
+    if (!kept.ok()) return fail("DATABASE_URL: " + kept.error().message);
+    link_secret = std::move(kept).value();
+  }
+
   core::SystemClock clock;
   // Owner alerts link to the review's page when the dashboard has a public address.
-  core::EngineSettings settings{cfg.business_name, cfg.review_url, cfg.owner_chat_id,
-                                cfg.telegram_bot_token,
+  core::EngineSettings settings{cfg.business_name, cfg.review_url, cfg.owner_chat_id, link_secret,
                                 cfg.public_url.empty() ? "" : cfg.public_url + "/admin"};
   const core::Engine engine(cfg.policy, settings, *templates);
   store::Intake intake(engine, *db, clock);
@@ -268,7 +277,7 @@ int main(int argc, char** argv) {
                 return admin::collect_metrics(sources);
               },
           .bot_username = username.value_or(""),
-          .link_secret = cfg.telegram_bot_token,
+          .link_secret = link_secret,
           .owner_login = &owner_login,
           .desk = db.get(),
           .templates = &*templates,

@@ -1,6 +1,5 @@
 #include "reviewbot/config/config.h"
 
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -29,7 +28,8 @@ struct Variable {
   Status (*apply)(Config& config, const std::string& value);
 };
 
-const std::array<Variable, 30> kVariables = {{
+// The variables, in the order --help lists them.
+const Variable kVariables[] = {
     {"PORT", "8080", "HTTP port (Heroku sets it); 0 picks any free port", false,
      [](Config& c, const std::string& v) { return set_int(c.port, v, 0, 65535, "a port number"); }},
     {"HOST", "0.0.0.0",
@@ -117,6 +117,18 @@ const std::array<Variable, 30> kVariables = {{
        c.events_secret = v;
        return core::ok_status();
      }},
+    {"LINK_SECRET", "",
+     "signs deep links (/v1/links, QR codes) and owner links; unset: a secret kept in the "
+     "database (at first start the bot token, so links printed before keep working)",
+     false,
+     [](Config& c, const std::string& v) -> Status {
+       if (auto s = check_secret(v); !s) return s;
+       if (v.size() < 16) {
+         return Error{"must be at least 16 characters (e.g. openssl rand -hex 32)"};
+       }
+       c.link_secret = v;
+       return core::ok_status();
+     }},
     {"TEMPLATES_DIR", "./templates", "directory of message templates", false,
      [](Config& c, const std::string& v) -> Status {
        c.templates_dir = v;
@@ -197,21 +209,23 @@ const std::array<Variable, 30> kVariables = {{
      "PostgreSQL connections per instance (each concurrent webhook, event or delivery step "
      "holds one while it commits)",
      false,
-     [](Config& c,
-        const std::string&
-            v) { return set_int(c.database_pool_size, v, 1, 100, "a connection count"); }},
+     [](Config& c, const std::string& v) {
+       return set_int(c.database_pool_size, v, 1, 100, "a connection count");
+     }},
     {"BUSINESS_ID", "default",
      "the business (bot) this instance serves; PostgreSQL rows are keyed by it, so one "
      "database can hold several",
      false,
-     [](Config& c,
-        const std::string& v) { return set_name(c.business_id, v, 64, "._-", "a business id"); }},
+     [](Config& c, const std::string& v) {
+       return set_name(c.business_id, v, 64, "._-", "a business id");
+     }},
     {"INSTANCE_ID", "",
      "this instance's name among those sharing one database (outbox claims); default: $DYNO "
      "(Heroku), else <hostname>:<PORT>",
      false,
-     [](Config& c, const std::string&
-                       v) { return set_name(c.instance_id, v, 100, "._:-", "an instance name"); }},
+     [](Config& c, const std::string& v) {
+       return set_name(c.instance_id, v, 100, "._:-", "an instance name");
+     }},
     {"LOG_FORMAT", "json", "log lines on stdout: json (one object per line) or text", false,
      [](Config& c, const std::string& v) -> Status {
        if (auto s = check_one_of(v, {"json", "text"}, "a log format"); !s) return s;
@@ -228,7 +242,7 @@ const std::array<Variable, 30> kVariables = {{
        c.log_level = v;
        return core::ok_status();
      }},
-}};
+};
 
 // "TELEGRAM_BOT_TOKEN" -> "--telegram-bot-token".
 std::string flag_of(const char* name) {

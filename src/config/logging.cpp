@@ -170,6 +170,7 @@ std::string config_summary(const Config& c) {
       {"telegram_webhook_secret_set", !c.telegram_webhook_secret.empty()},
       {"admin_token_set", !c.admin_token.empty()},
       {"events_secret_set", !c.events_secret.empty()},
+      {"link_secret_set", !c.link_secret.empty()},
       {"owner_chat_id_set", c.owner_chat_id.has_value()},
       {"timezone", c.policy.time_zone.name()},
       {"quiet_hours_set", c.policy.quiet_hours.has_value()},

@@ -318,4 +318,22 @@ bool PgStore::ping() {
   return up;
 }
 
+core::Result<std::string> PgStore::keep_key(const std::string& name, const std::string& proposed) {
+  std::string value;
+  // The insert, or (read after it, so in READ COMMITTED) the row another instance
+  // inserted first.
+  const auto status = transaction("READ COMMITTED", [&](pg::Connection& c) {
+    run(c,
+        "INSERT INTO service_keys (business_id, name, value, created_at) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        {options_.business_id, name, proposed, core::to_millis(now())});
+    const auto r = run(c, "SELECT value FROM service_keys WHERE business_id = $1 AND name = $2",
+                       {options_.business_id, name});
+    if (r.rows() != 1) throw Failure(pg::Error{pg::ErrorCode::kOther, "", "not stored"});
+    value = r.text(0, 0);
+  });
+  if (!status) return pg_detail::as_core("keeping key " + name + " failed", status.error());
+  return value;
+}
+
 }  // namespace reviewbot::store

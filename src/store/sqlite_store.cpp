@@ -145,4 +145,27 @@ bool SqliteStore::ping() {
   }
 }
 
+core::Result<std::string> SqliteStore::keep_key(const std::string& name,
+                                                const std::string& proposed) {
+  auto [c, lock] = writer();
+  try {
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    Stmt insert = c.stmt(
+        "INSERT INTO service_keys (name, value, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
+    insert->bind(1, name);
+    insert->bind(2, proposed);
+    sqlite_detail::bind_time(*insert, 3, now());
+    insert->exec();
+    Stmt read = c.stmt("SELECT value FROM service_keys WHERE name = ?");
+    read->bind(1, name);
+    if (!read->executeStep()) return core::Error{"keeping key " + name + " failed: not stored"};
+    std::string value = read->getColumn(0).getString();
+    tx.commit();
+    return value;
+  } catch (const std::exception& e) {
+    return core::Error{"keeping key " + name + " failed: " + e.what()};
+  }
+}
+
 }  // namespace reviewbot::store

@@ -35,6 +35,7 @@ const std::vector<std::string> kVariables = {"PORT",
                                              "UPDATES_MODE",
                                              "ADMIN_TOKEN",
                                              "EVENTS_SECRET",
+                                             "LINK_SECRET",
                                              "TEMPLATES_DIR",
                                              "BUSINESS_NAME",
                                              "REVIEW_URL",
@@ -105,6 +106,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
            {"UPDATES_MODE", "polling"},
            {"ADMIN_TOKEN", "admin-token"},
            {"EVENTS_SECRET", "events-secret"},
+           {"LINK_SECRET", "0123456789abcdef-links"},
            {"TEMPLATES_DIR", "/srv/templates"},
            {"BUSINESS_NAME", "Ann's Café"},
            {"REVIEW_URL", "https://g.page/r/abc/review/"},
@@ -137,6 +139,7 @@ TEST_CASE("every variable is read from the environment", "[config]") {
   CHECK(c->updates_mode == config::Config::UpdatesMode::kPolling);
   CHECK(c->admin_token == "admin-token");
   CHECK(c->events_secret == "events-secret");
+  CHECK(c->link_secret == "0123456789abcdef-links");
   CHECK(c->templates_dir == "/srv/templates");
   CHECK(c->business_name == "Ann's Café");
   CHECK(c->review_url == "https://g.page/r/abc/review/");
@@ -385,4 +388,16 @@ TEST_CASE("sqlite_path is empty for a URL of another kind", "[config]") {
   CHECK(c.sqlite_path().empty());
   c.database_url = "sqlite://data/reviews.db";
   CHECK(c.sqlite_path() == "data/reviews.db");
+}
+
+TEST_CASE("LINK_SECRET must be long enough to sign with and free of spaces", "[config]") {
+  Setup s;
+  s.env = {{"LINK_SECRET", "short"}};
+  auto c = s.load();
+  REQUIRE_FALSE(c);
+  CHECK_THAT(c.error().message, Catch::Contains("LINK_SECRET") && Catch::Contains("16"));
+  s.env = {{"LINK_SECRET", "sixteen chars here"}};
+  CHECK_FALSE(s.load());
+  s.env = {{"LINK_SECRET", ""}};  // unset: the database keeps one
+  CHECK(s.load()->link_secret.empty());
 }

@@ -454,6 +454,13 @@ class FakeStore final : public store::Store {
     return !unavailable_;
   }
 
+  core::Result<std::string> keep_key(const std::string& name,
+                                     const std::string& proposed) override {
+    std::lock_guard lock(mutex_);
+    if (unavailable_) return core::Error{"store unavailable"};
+    return kept_keys_.try_emplace(name, proposed).first->second;
+  }
+
  private:
   static store::SentMessage sent(const Row& r) {
     store::SentMessage m;
@@ -520,6 +527,7 @@ class FakeStore final : public store::Store {
   }
 
   mutable std::mutex mutex_;
+  std::map<std::string, std::string> kept_keys_;  // keep_key
   FakeOwnerAccounts accounts_;
   std::optional<store::ProcessResult> forced_;
   bool unavailable_ = false;

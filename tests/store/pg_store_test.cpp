@@ -88,3 +88,16 @@ TEST_CASE("pg_store: businesses in one database see only their own rows", "[post
   CHECK(cafe->hold_lease("sender", lease, at(0)).value());
   CHECK(bakery->hold_lease("sender", {"web.2", at(20)}, at(0)).value());
 }
+
+TEST_CASE("pg_store: each business keeps its own keys", "[postgres][store][keys]") {
+  const auto server = test_server();
+  if (!server) return;
+  TestSchema schema(*server);
+  auto cafe = open_on(schema, "cafe");
+  auto bakery = open_on(schema, "bakery");
+  CHECK(*cafe->keep_key("link_secret", "cafe-token") == "cafe-token");
+  CHECK(*bakery->keep_key("link_secret", "bakery-token") == "bakery-token");
+  // A second instance of the cafe gets the cafe's key.
+  auto cafe_again = open_on(schema, "cafe");
+  CHECK(*cafe_again->keep_key("link_secret", "other") == "cafe-token");
+}

@@ -27,8 +27,9 @@ struct Config {
   std::string telegram_webhook_secret;                        // TELEGRAM_WEBHOOK_SECRET
   std::string public_url;                                     // PUBLIC_URL
   enum class UpdatesMode { kWebhook, kPolling } updates_mode = UpdatesMode::kWebhook;
-  std::string admin_token;                    // ADMIN_TOKEN
-  std::string events_secret;                  // EVENTS_SECRET
+  std::string admin_token;    // ADMIN_TOKEN
+  std::string events_secret;  // EVENTS_SECRET
+  std::string link_secret;    // LINK_SECRET; "" = the one the database keeps (main asks it)
   std::string templates_dir = "./templates";  // TEMPLATES_DIR
   std::string business_name;                  // BUSINESS_NAME
   std::string review_url;                     // REVIEW_URL
@@ -40,7 +41,7 @@ struct Config {
   int webhook_max_connections = 40;         // WEBHOOK_MAX_CONNECTIONS (1-100)
   std::string instance_id;                  // INSTANCE_ID, else DYNO; empty: main picks one
   int database_pool_size = 8;               // DATABASE_POOL_SIZE (PostgreSQL)
-  std::string business_id = "default";     // BUSINESS_ID
+  std::string business_id = "default";      // BUSINESS_ID
   std::string log_format = "json";          // LOG_FORMAT: json | text
   std::string log_level = "info";           // LOG_LEVEL: trace..critical, off
 

@@ -101,6 +101,7 @@ class PgStore final : public Store {
   core::Result<std::vector<OwnerChat>> owner_chats() override;
   core::Result<bool> unlink_owner_chat(core::ChatId chat) override;
   bool ping() override;
+  core::Result<std::string> keep_key(const std::string& name, const std::string& proposed) override;
 
  private:
   explicit PgStore(PgOptions options);

@@ -99,6 +99,7 @@ class SqliteStore final : public Store {
   core::Result<std::vector<OwnerChat>> owner_chats() override;
   core::Result<bool> unlink_owner_chat(core::ChatId chat) override;
   bool ping() override;
+  core::Result<std::string> keep_key(const std::string& name, const std::string& proposed) override;
 
  private:
   SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,

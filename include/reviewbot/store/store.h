@@ -23,6 +23,12 @@ class Store : public InputStore,
   // changes nothing, so read-only mode, missing write privileges and a held write lock
   // (past the busy timeout) all count as down.
   virtual bool ping() = 0;
+
+  // A key the service keeps for itself (the deep links' signing secret): the value stored
+  // under `name`, storing `proposed` first when there is none. Every later call, from any
+  // instance sharing the database, returns the first value stored, whatever it proposes.
+  virtual core::Result<std::string> keep_key(const std::string& name,
+                                             const std::string& proposed) = 0;
 };
 
 }  // namespace reviewbot::store
