@@ -39,7 +39,7 @@ const Variable kVariables[] = {
      [](Config& c, const std::string& v) -> Status {
        const bool ok =
            v.size() <= 64 && v.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
-       if (!ok) return Error{quoted(v) + " is not an IP address (e.g. 0.0.0.0 or 127.0.0.1)"};
+       if (!ok) return Error{in_quotes(v) + " is not an IP address (e.g. 0.0.0.0 or 127.0.0.1)"};
        c.host = v;
        return core::ok_status();
      }},
@@ -153,10 +153,11 @@ const Variable kVariables[] = {
        int64_t id = 0;
        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
        if (ec == std::errc::result_out_of_range) {
-         return Error{quoted(v) + " is out of range (use a 64-bit chat id, e.g. -1001234567890)"};
+         return Error{in_quotes(v) +
+                      " is out of range (use a 64-bit chat id, e.g. -1001234567890)"};
        }
        if (ec != std::errc() || end != v.data() + v.size()) {
-         return Error{quoted(v) + " is not a chat id (use an integer, e.g. -1001234567890)"};
+         return Error{in_quotes(v) + " is not a chat id (use an integer, e.g. -1001234567890)"};
        }
        c.owner_chat_id = id;
        return core::ok_status();
@@ -280,7 +281,7 @@ core::Result<Config> load(int argc, const char* const* argv,
     const std::string arg = argv[i] != nullptr ? argv[i] : "";
     if (arg == "--help" || arg == "-h" || arg == "--version") continue;  // the caller answers
     if (!starts_with(arg, "--")) {
-      return Error{"unexpected argument " + quoted(arg) +
+      return Error{"unexpected argument " + in_quotes(arg) +
                    " (flags look like --port 9000 or "
                    "--port=9000; see --help)"};
     }

@@ -12,13 +12,10 @@ using core::Status;
 
 namespace values {
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-bool has_space_or_control(const std::string& s) {
-  for (unsigned char c : s) {
-    if (c <= 0x20 || c == 0x7f) return true;
-  }
-  return false;
+bool has_space_or_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
 }
 
 bool starts_with(const std::string& s, std::string_view prefix) {
@@ -33,11 +30,11 @@ Status check_http_url(const std::string& value, const char* example) {
   } else if (starts_with(value, "https://")) {
     host = 8;
   } else {
-    return Error{quoted(value) + " is not an http(s) URL" + form};
+    return Error{in_quotes(value) + " is not an http(s) URL" + form};
   }
   if (value.size() == host || value[host] == '/' || value[host] == ':' ||
       has_space_or_control(value)) {
-    return Error{quoted(value) + " is not a valid URL" + form};
+    return Error{in_quotes(value) + " is not a valid URL" + form};
   }
   return core::ok_status();
 }
@@ -64,14 +61,14 @@ Status check_one_of(const std::string& value, std::initializer_list<const char*>
     list += a;
     ++i;
   }
-  return Error{quoted(value) + " is not " + what + " (use " + list + ")"};
+  return Error{in_quotes(value) + " is not " + what + " (use " + list + ")"};
 }
 
 Status set_int(int& out, const std::string& value, int lo, int hi, const char* what) {
   int n = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
   if (ec != std::errc() || end != value.data() + value.size() || n < lo || n > hi) {
-    return Error{quoted(value) + " is not " + what + " (use " + std::to_string(lo) + "-" +
+    return Error{in_quotes(value) + " is not " + what + " (use " + std::to_string(lo) + "-" +
                  std::to_string(hi) + ")"};
   }
   out = n;
@@ -95,7 +92,7 @@ Status set_name(std::string& out, const std::string& value, std::size_t max_size
   if (!valid) {
     std::string allowed;
     for (const char p : punctuation) allowed += std::string(" ") + p;
-    return Error{quoted(value) + " is not " + what + " (use up to " + std::to_string(max_size) +
+    return Error{in_quotes(value) + " is not " + what + " (use up to " + std::to_string(max_size) +
                  " of A-Z a-z 0-9" + allowed + ")"};
   }
   out = value;
@@ -104,19 +101,19 @@ Status set_name(std::string& out, const std::string& value, std::size_t max_size
 
 }  // namespace values
 
-using values::quoted;
+using values::in_quotes;
 
 core::Result<core::Duration> parse_duration(const std::string& text) {
   const std::string form = " (use a number with s, m, h or d, e.g. 90s, 2h, 3d)";
   if (text == "0") return core::Duration{0};
   if (text.empty()) return Error{"an empty value is not a duration" + form};
-  if (text[0] == '-') return Error{quoted(text) + " is negative" + form};
+  if (text[0] == '-') return Error{in_quotes(text) + " is negative" + form};
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   if (digits == 0 || text.size() > digits + 1) {
-    return Error{quoted(text) + " is not a duration" + form};
+    return Error{in_quotes(text) + " is not a duration" + form};
   }
-  if (text.size() == digits) return Error{quoted(text) + " has no unit" + form};
+  if (text.size() == digits) return Error{in_quotes(text) + " has no unit" + form};
   int64_t unit_ms = 0;
   switch (text.back()) {
     case 's':
@@ -132,14 +129,14 @@ core::Result<core::Duration> parse_duration(const std::string& text) {
       unit_ms = 24 * 60 * 60 * 1000;
       break;
     default:
-      return Error{quoted(text) + " is not a duration" + form};
+      return Error{in_quotes(text) + " is not a duration" + form};
   }
   // Capped so that time arithmetic on it can never overflow.
   constexpr int64_t kMaxMs = int64_t{36500} * 24 * 60 * 60 * 1000;
   int64_t count = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, count);
   if (ec != std::errc() || count > kMaxMs / unit_ms) {
-    return Error{quoted(text) + " is too long (at most 36500d, about 100 years)"};
+    return Error{in_quotes(text) + " is too long (at most 36500d, about 100 years)"};
   }
   return core::Duration{count * unit_ms};
 }

@@ -12,8 +12,9 @@
 
 namespace reviewbot::config::values {
 
-std::string quoted(const std::string& s);
-bool has_space_or_control(const std::string& s);
+// `s` in double quotes, for error messages.
+std::string in_quotes(std::string_view s);
+bool has_space_or_control(std::string_view s);
 bool starts_with(const std::string& s, std::string_view prefix);
 
 // http(s)://host[...] with no spaces; error text names the accepted form.

@@ -11,10 +11,14 @@
 #include <set>
 #include <string_view>
 
+#include "config_values.h"
+
 namespace reviewbot::config {
 namespace {
 
 using core::Error;
+using values::has_space_or_control;
+using values::in_quotes;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kForms =
@@ -26,12 +30,6 @@ constexpr std::string_view kPostgresForm =
 constexpr std::string_view kEscapeForm = " (use %XX with two hex digits, e.g. %40 for @; not %00)";
 constexpr int kDefaultPort = 5432;
 constexpr const char* kDefaultConnectTimeout = "5";
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-bool has_space_or_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -158,16 +156,16 @@ core::Status apply_query(std::string_view query, Params& params, std::string& re
                    std::string(kEscapeForm)};
     }
     if (keywords.find(*key) == keywords.end()) {
-      return Error{"unknown query parameter " + quoted(*key) +
+      return Error{"unknown query parameter " + in_quotes(*key) +
                    " (use libpq connection keywords, e.g. sslmode, connect_timeout, "
                    "application_name)"};
     }
     if (eq == std::string_view::npos) {
-      return Error{"query parameter " + quoted(*key) + " has no value (use " + *key + "=value)"};
+      return Error{"query parameter " + in_quotes(*key) + " has no value (use " + *key + "=value)"};
     }
     auto value = percent_decode(piece.substr(eq + 1));
     if (!value) {
-      return Error{"the value of query parameter " + quoted(*key) + " is badly escaped" +
+      return Error{"the value of query parameter " + in_quotes(*key) + " is badly escaped" +
                    std::string(kEscapeForm)};
     }
     if (auto s = check_param(*key, *value); !s) return s;
@@ -310,7 +308,7 @@ core::Result<DatabaseTarget> parse_database_url(const std::string& url) {
     const bool plain = !scheme.empty() && std::all_of(scheme.begin(), scheme.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
     });
-    return Error{"unsupported scheme" + (plain ? " " + quoted(scheme) : std::string()) +
+    return Error{"unsupported scheme" + (plain ? " " + in_quotes(scheme) : std::string()) +
                  std::string(kForms)};
   }
   DatabaseTarget target;
