@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
   // Rows other instances write wake the dispatcher too (PostgreSQL LISTEN/NOTIFY).
   db->watch([&dispatcher] { dispatcher.notify(); });
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
-  const auto notify_dispatcher = [&dispatcher] { dispatcher.notify(); };
+  const auto notify_dispatcher = [&dispatcher](core::Time due) { dispatcher.notify(due); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);
 
   http::ServerSettings server_settings;

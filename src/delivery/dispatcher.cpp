@@ -119,12 +119,16 @@ void Dispatcher::try_to_lead(core::Time now) {
   spdlog::info("delivery {} is now the sender of this bot's outbox", settings_.instance_id);
 }
 
-void Dispatcher::notify() {
+void Dispatcher::notify() { notify(core::Time::min()); }
+
+bool Dispatcher::notify(core::Time due) {
   {
     std::lock_guard lock(mutex_);
+    if (due >= wake_at_) return false;
     woken_ = true;
   }
   wake_.notify_all();
+  return true;
 }
 
 bool Dispatcher::stopping() const {
@@ -362,16 +366,28 @@ void Dispatcher::run() {
     if (handled > 0) continue;  // more may be due (a chat's next row, a full batch)
 
     core::Duration wait = settings_.idle_wait;
-    if (handled == 0 && sending_instance(clock_.now())) {
-      if (const auto next = store_.next_due()) {
-        const core::Time now = clock_.now();
-        const core::Time at = std::max({*next, blocked_until(now), limiter_.bot_allowed_at(now)});
-        wait = std::clamp(at - now, settings_.min_wait, settings_.idle_wait);
+    bool wake_on_notify = true;
+    if (const core::Time now = clock_.now(); handled == 0 && sending_instance(now)) {
+      if (const core::Time held = std::max(blocked_until(now), limiter_.bot_allowed_at(now));
+          held > now) {
+        // Paused or out of budget: nothing can go before `held`, whatever arrives, so new
+        // rows (notify) do not cost a look at the outbox each.
+        wait = std::min<core::Duration>(held - now, settings_.idle_wait);
+        wake_on_notify = false;
+      } else if (const auto next = store_.next_due()) {
+        wait = std::clamp(*next - now, settings_.min_wait, settings_.idle_wait);
       }
     }
     std::unique_lock lock(mutex_);
+    if (wake_on_notify) {
+      wake_at_ = clock_.now() + wait;
+    } else {
+      wake_at_ = core::Time::min();
+      woken_ = false;
+    }
     wake_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
     woken_ = false;
+    wake_at_ = core::Time::max();  // while a pass runs, any new row makes it look again
   }
 }
 

@@ -2,11 +2,27 @@
 
 namespace reviewbot::store {
 
+Intake::Intake(const core::Engine& engine, InputStore& store, const core::Clock& clock)
+    : engine_(engine), store_(store), clock_(clock) {
+  if (store.max_batch() > 1) {
+    group_ = std::make_unique<GroupCommit>(store, store.max_batch(), counters_);
+  }
+}
+
 ProcessResult Intake::accept(const InboundKey& key, const core::Event& event) {
   const core::Lookup lookup = engine_.lookup_for(event);
-  ProcessResult result = store_.process(key, lookup, [&](const core::Snapshot& snapshot) {
-    return engine_.decide(event, snapshot, clock_.now());
-  });
+  std::optional<core::Time> first_due;  // of the last decision: the one committed
+  const DecideFn decide = [&](const core::Snapshot& snapshot) {
+    core::Decision decision = engine_.decide(event, snapshot, clock_.now());
+    first_due.reset();
+    for (const core::OutgoingMessage& m : decision.messages) {
+      if (!first_due || m.due_at < *first_due) first_due = m.due_at;
+    }
+    return decision;
+  };
+  ProcessResult result =
+      group_ ? group_->process(key, lookup, decide) : store_.process(key, lookup, decide);
+  if (result.status == ProcessResult::Status::kApplied) result.first_due = first_due;
   counters_.count(key.source, result.status);
   return result;
 }

@@ -172,6 +172,50 @@ TEST_CASE("notify wakes the dispatcher thread for a new message", "[dispatcher]"
   dispatcher.stop();
 }
 
+TEST_CASE("a new message wakes the dispatcher only if it is due before its next look",
+          "[dispatcher]") {
+  Harness h;
+  delivery::DispatcherSettings slow;
+  slow.idle_wait = std::chrono::minutes(1);
+  auto owned = std::make_unique<testing::FakePlatformClient>();
+  auto* client = owned.get();
+  delivery::Dispatcher dispatcher(h.store, h.clock, std::move(owned), slow, [] { return 0.5; });
+  dispatcher.start();
+  // Once the thread sleeps (for a minute), a row due in ten minutes does not wake it...
+  const core::Time later = h.clock.now() + std::chrono::minutes(10);
+  REQUIRE(eventually([&] { return !dispatcher.notify(later); }));
+  const int looks = h.store.claim_count();
+  h.store.add_outbox(request(7), h.clock.now());
+  CHECK_FALSE(dispatcher.notify(later));
+  CHECK(h.store.claim_count() == looks);
+  // ...and one due now does.
+  CHECK(dispatcher.notify(h.clock.now()));
+  CHECK(eventually([&] { return client->send_count() == 1; }));
+  dispatcher.stop();
+}
+
+TEST_CASE("while the bot is out of its rate budget new messages do not wake the dispatcher",
+          "[dispatcher]") {
+  Harness h;
+  delivery::DispatcherSettings one_a_second;
+  one_a_second.rate.per_bot = 1;
+  auto owned = std::make_unique<testing::FakePlatformClient>();
+  auto* client = owned.get();
+  delivery::Dispatcher dispatcher(h.store, h.clock, std::move(owned), one_a_second,
+                                  [] { return 0.5; });
+  h.store.add_outbox(request(7), h.clock.now());
+  dispatcher.start();
+  REQUIRE(eventually([&] { return client->send_count() == 1; }));
+  // The budget is spent until the clock moves on: a new row, due now, leaves the thread
+  // asleep instead of making it read the outbox for each row.
+  REQUIRE(eventually([&] { return !dispatcher.notify(h.clock.now()); }));
+  h.store.add_outbox(request(8), h.clock.now());
+  CHECK_FALSE(dispatcher.notify(h.clock.now()));
+  h.clock.advance(std::chrono::seconds(2));  // past the one-second window
+  CHECK(eventually([&] { return client->send_count() == 2; }));
+  dispatcher.stop();
+}
+
 TEST_CASE("stop joins promptly while the dispatcher is idle", "[dispatcher]") {
   Harness h;
   h.dispatcher->start();

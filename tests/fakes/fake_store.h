@@ -109,9 +109,11 @@ class FakeStore final : public store::Store {
     std::lock_guard lock(mutex_);
     calls_.push_back({key, lookup});
     if (forced_) return *forced_;
-    if (unavailable_) return {store::ProcessResult::Status::kUnavailable, {}, "fake unavailable"};
+    if (unavailable_)
+      return {store::ProcessResult::Status::kUnavailable, {}, "fake unavailable", std::nullopt};
     const std::string dedup = std::to_string(static_cast<int>(key.source)) + ":" + key.id;
-    if (!keys_.insert(dedup).second) return {store::ProcessResult::Status::kDuplicate, {}, ""};
+    if (!keys_.insert(dedup).second)
+      return {store::ProcessResult::Status::kDuplicate, {}, "", std::nullopt};
     const core::Decision decision = decide(core::Snapshot{});
     for (const auto& m : decision.messages) {
       Row r;
@@ -122,7 +124,7 @@ class FakeStore final : public store::Store {
       r.row.due_at = m.due_at;
       outbox_.push_back(std::move(r));
     }
-    return {store::ProcessResult::Status::kApplied, decision.outcome, ""};
+    return {store::ProcessResult::Status::kApplied, decision.outcome, "", std::nullopt};
   }
 
   core::Result<std::vector<store::OutboxRow>> claim_due(const store::Lease& lease, core::Time now,

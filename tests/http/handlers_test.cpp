@@ -76,13 +76,13 @@ TEST_CASE("event outcomes map to their documented answers", "[events]") {
   using S = store::ProcessResult::Status;
   using O = core::Outcome::Status;
   const auto reply_for = [](S s, O o, std::string reason = "") {
-    return http::event_reply({s, {o, std::move(reason)}, ""});
+    return http::event_reply({s, {o, std::move(reason)}, "", std::nullopt});
   };
   auto scheduled = reply_for(S::kApplied, O::kScheduled);
   CHECK(scheduled.status == 202);
   CHECK(json::parse(scheduled.body) == json{{"status", "scheduled"}});
   core::Outcome later{O::kScheduled, "", *http::parse_rfc3339("2026-12-03T09:00:00Z")};
-  CHECK(json::parse(http::event_reply({S::kApplied, later, ""}).body) ==
+  CHECK(json::parse(http::event_reply({S::kApplied, later, "", std::nullopt}).body) ==
         json{{"status", "scheduled"}, {"send_at", "2026-12-03T09:00:00Z"}});
   auto skipped = reply_for(S::kApplied, O::kSkipped, "cooldown");
   CHECK(skipped.status == 202);

@@ -39,6 +39,29 @@ TEST_CASE("the intake counts inputs by source and outcome", "[intake][metrics]")
   CHECK(counts.get(Source::kTelegramUpdate, Status::kUnavailable) == 1);
 }
 
+TEST_CASE("the intake reports when the first message an input queued is due", "[intake]") {
+  testing::EngineFixture fixture;
+  fixture.policy.request_delay = std::chrono::hours(2);
+  const core::Engine engine(fixture.policy, fixture.settings, fixture.templates);
+  testing::FakeStore store;
+  testing::FakeClock clock(fixture.now);
+  store::Intake intake(engine, store, clock);
+  const core::Event sale{testing::sale("evt-1", testing::kChat)};
+  const store::InboundKey key{Source::kEvent, "evt-1"};
+
+  const store::ProcessResult applied = intake.accept(key, sale);
+  REQUIRE(applied.status == Status::kApplied);
+  const auto request = store.outbox_row(1);
+  REQUIRE(request);
+  CHECK(applied.first_due == request->row.due_at);
+  // Nothing queued, nothing to wake the dispatcher for.
+  CHECK_FALSE(intake.accept(key, sale).first_due);  // a duplicate
+  const core::Event unknown_refund{testing::refund("evt-2", "T-unknown")};
+  const store::ProcessResult refund = intake.accept({Source::kEvent, "evt-2"}, unknown_refund);
+  CHECK(refund.status == Status::kApplied);
+  CHECK_FALSE(refund.first_due);
+}
+
 TEST_CASE("delivery results reach the rules through the intake's follow-up", "[intake][delivery]") {
   testing::EngineFixture fixture;
   fixture.policy.reminder_after = std::chrono::hours(24);

@@ -83,8 +83,13 @@ class Dispatcher {
   // Rows claimed in the same batch but not yet sent are released (deferred to now) so
   // they go out at the next start. Idempotent.
   void stop();
-  // Wakes the thread now (the intake calls it after committing new messages).
+  // Wakes the thread now (rows another instance wrote).
   void notify();
+  // New rows, the earliest due at `due` (the intake calls it after committing them): wakes
+  // the thread if it would otherwise sleep past `due`. While the bot is paused or out of
+  // its rate budget nothing wakes it before that ends. Returns whether it woke the thread
+  // (or will make its running pass look again).
+  bool notify(core::Time due);
 
   // One pass, if this instance is the sender (becoming it if the lease is free, at most
   // every claim_lease / 4; a new sender first counts the last second's sends toward the
@@ -150,12 +155,15 @@ class Dispatcher {
   std::thread thread_;
   std::thread renewer_;  // renew_leases()
 
-  mutable std::mutex mutex_;        // guards the three flags below
+  mutable std::mutex mutex_;        // guards the flags below and wake_at_
   std::condition_variable wake_;    // stopping_ or woken_ set (the renewer waits on it too)
   std::condition_variable exited_;  // running_ cleared
   bool stopping_ = false;
   bool woken_ = false;
   bool running_ = false;  // the thread is in run()
+  // notify(due) wakes the thread for rows due before this: the end of its sleep, max()
+  // while a pass runs, min() while nothing may be sent.
+  core::Time wake_at_ = core::Time::max();
 };
 
 }  // namespace reviewbot::delivery

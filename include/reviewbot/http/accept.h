@@ -15,12 +15,14 @@ namespace reviewbot::http {
 using AcceptFn = std::function<store::ProcessResult(const store::InboundKey&, const core::Event&)>;
 
 // Forwards to intake.accept; `intake` must outlive the returned function. `after_commit`
-// (e.g. Dispatcher::notify) runs after each kApplied, so new messages go out at once.
-inline AcceptFn accept_through(store::Intake& intake, std::function<void()> after_commit = {}) {
+// (e.g. Dispatcher::notify) runs after each kApplied that queued messages, with the
+// earliest one's due time, so they go out when due.
+inline AcceptFn accept_through(store::Intake& intake,
+                               std::function<void(core::Time first_due)> after_commit = {}) {
   return [&intake, after_commit = std::move(after_commit)](const store::InboundKey& key,
                                                            const core::Event& event) {
     store::ProcessResult result = intake.accept(key, event);
-    if (after_commit && result.status == store::ProcessResult::Status::kApplied) after_commit();
+    if (after_commit && result.first_due) after_commit(*result.first_due);
     return result;
   };
 }

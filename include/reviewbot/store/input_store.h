@@ -4,8 +4,12 @@
 // Implementations are thread-safe; SQL stays inside them.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "reviewbot/core/engine.h"
 
@@ -27,9 +31,19 @@ struct ProcessResult {
   Status status = Status::kUnavailable;
   core::Outcome outcome;  // the decision's outcome when kApplied
   std::string error;      // why, when kUnavailable (for logs; never shown to clients)
+  // When kApplied: the earliest due_at of the messages the decision queued; nullopt when
+  // it queued none (Intake sets it, for the dispatcher's wake-up).
+  std::optional<core::Time> first_due;
 };
 
 using DecideFn = std::function<core::Decision(const core::Snapshot&)>;
+
+// One input of a batch; the pointees must outlive the process_batch call.
+struct BatchInput {
+  const InboundKey* key = nullptr;
+  const core::Lookup* lookup = nullptr;
+  const DecideFn* decide = nullptr;
+};
 
 class InputStore {
  public:
@@ -42,6 +56,17 @@ class InputStore {
   // exception from `decide` rolls everything back and reports kUnavailable.
   virtual ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
                                 const DecideFn& decide) = 0;
+
+  // Applies `inputs` in order, each as process() would on its own: one that fails is
+  // rolled back alone (kUnavailable) and fails none of the others, each sees what those
+  // before it wrote, and a key repeated in the batch is a kDuplicate. Results are in the
+  // order of `inputs`, and are final only once the call returns: an implementation that
+  // commits the batch as one transaction answers every input kUnavailable (duplicates too)
+  // when that commit fails. The default applies them one process() at a time.
+  virtual std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs);
+  // The most inputs worth passing to process_batch at once; 1 = it saves nothing over
+  // process() (the Intake then calls process() from each thread).
+  virtual std::size_t max_batch() const { return 1; }
 };
 
 }  // namespace reviewbot::store
