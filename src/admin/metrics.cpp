@@ -147,6 +147,16 @@ void render_inputs(const MetricsSnapshot& s, Exposition& e) {
     e.sample("reviewbot_inputs_total", {{"source", source}, {"outcome", "unavailable"}},
              counts->unavailable);
   }
+  e.family("reviewbot_input_batches_total", "counter",
+           "Transactions that committed inputs together (group commit; one fsync each on "
+           "SQLite). Absent on PostgreSQL, where each input commits on its own.");
+  e.family("reviewbot_batched_inputs_total", "counter",
+           "Inputs in those transactions: divided by reviewbot_input_batches_total, the "
+           "average batch.");
+  if (s.input_batches > 0) {
+    e.sample("reviewbot_input_batches_total", {}, s.input_batches);
+    e.sample("reviewbot_batched_inputs_total", {}, s.batched_inputs);
+  }
 }
 
 void render_http(const MetricsSnapshot& s, Exposition& e) {

@@ -36,6 +36,8 @@ MetricsSnapshot collect_metrics(const MetricsSources& sources) {
   snapshot.telegram_updates =
       input_counts(sources.inputs, store::InboundKey::Source::kTelegramUpdate);
   snapshot.events = input_counts(sources.inputs, store::InboundKey::Source::kEvent);
+  snapshot.input_batches = sources.inputs.batches();
+  snapshot.batched_inputs = sources.inputs.batched_inputs();
 
   snapshot.version = REVIEWBOT_VERSION;
   snapshot.start_time_seconds =

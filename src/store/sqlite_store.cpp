@@ -3,7 +3,9 @@
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -60,6 +62,44 @@ void record_key(Connection& c, const InboundKey& key, const core::Outcome& outco
   s->exec();
 }
 
+ProcessResult unavailable(const std::string& error) {
+  ProcessResult r;
+  r.status = ProcessResult::Status::kUnavailable;
+  r.error = error;
+  return r;
+}
+
+// Thrown when an input's failure took the whole transaction with it (SQLite rolls back on
+// some errors, e.g. a full disk or an I/O error): the batch cannot go on.
+struct TransactionLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One input of a batch under its own savepoint: applied, a duplicate, or rolled back alone.
+ProcessResult apply_input(Connection& c, const BatchInput& input, core::Time stamp) {
+  ProcessResult result;
+  c.stmt("SAVEPOINT input")->exec();
+  try {
+    if (seen(c, *input.key)) {
+      result.status = ProcessResult::Status::kDuplicate;
+    } else {
+      const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, *input.lookup);
+      core::Decision decision = (*input.decide)(snapshot);
+      sqlite_detail::apply_decision(c, decision, snapshot, stamp);
+      record_key(c, *input.key, decision.outcome, stamp);
+      result.status = ProcessResult::Status::kApplied;
+      result.outcome = std::move(decision.outcome);
+    }
+    c.stmt("RELEASE input")->exec();
+    return result;
+  } catch (const std::exception& e) {
+    if (sqlite3_get_autocommit(c.db().getHandle()) != 0) throw TransactionLost(e.what());
+    c.stmt("ROLLBACK TO input")->exec();
+    c.stmt("RELEASE input")->exec();
+    return unavailable(e.what());
+  }
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
@@ -90,13 +130,15 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
       return core::Error{"cannot open a read connection to " + path + ": " + e.what()};
     }
   }
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(std::move(writer), std::move(reader), options.clock));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader),
+                                                      options.clock,
+                                                      std::max<std::size_t>(options.max_batch, 1)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
-                         const core::Clock* clock)
+                         const core::Clock* clock, std::size_t max_batch)
     : clock_(clock ? clock : &system_clock_),
+      max_batch_(max_batch),
       writer_(std::move(writer)),
       reader_(std::move(reader)) {}
 
@@ -111,27 +153,28 @@ SqliteStore::Locked SqliteStore::reader() {
 
 ProcessResult SqliteStore::process(const InboundKey& key, const core::Lookup& lookup,
                                    const DecideFn& decide) {
-  ProcessResult result;
+  const BatchInput input{&key, &lookup, &decide};
+  return std::move(process_batch({&input, 1}).front());
+}
+
+std::vector<ProcessResult> SqliteStore::process_batch(std::span<const BatchInput> inputs) {
+  std::vector<ProcessResult> results(inputs.size());
+  if (inputs.empty()) return results;
   auto [c, lock] = writer();
   try {
-    const core::Time stamp = now();
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    if (seen(c, key)) {
-      result.status = ProcessResult::Status::kDuplicate;
-      return result;  // tx rolls back; nothing was written
+    bool wrote = false;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      results[i] = apply_input(c, inputs[i], now());
+      wrote = wrote || results[i].status == ProcessResult::Status::kApplied;
     }
-    const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, lookup);
-    core::Decision decision = decide(snapshot);
-    sqlite_detail::apply_decision(c, decision, snapshot, stamp);
-    record_key(c, key, decision.outcome, stamp);
-    tx.commit();
-    result.status = ProcessResult::Status::kApplied;
-    result.outcome = std::move(decision.outcome);
+    if (wrote) tx.commit();  // else tx rolls back: nothing was written
   } catch (const std::exception& e) {
-    result.status = ProcessResult::Status::kUnavailable;
-    result.error = e.what();
+    // The transaction is lost, and with it whatever the batch applied: a duplicate may
+    // have been a duplicate of an input lost with it, so every input is to be sent again.
+    for (ProcessResult& r : results) r = unavailable(e.what());
   }
-  return result;
+  return results;
 }
 
 bool SqliteStore::ping() {

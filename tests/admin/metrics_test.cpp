@@ -44,6 +44,8 @@ const std::vector<std::pair<std::string, std::string>> kFamilies = {
     {"reviewbot_outbox_failed_rows", "gauge"},
     {"reviewbot_outbox_oldest_due_age_seconds", "gauge"},
     {"reviewbot_inputs_total", "counter"},
+    {"reviewbot_input_batches_total", "counter"},
+    {"reviewbot_batched_inputs_total", "counter"},
     {"reviewbot_http_requests_total", "counter"},
     {"reviewbot_build_info", "gauge"},
     {"reviewbot_start_time_seconds", "gauge"},
@@ -64,6 +66,8 @@ admin::MetricsSnapshot full_snapshot() {
   s.outbox = store::OutboxStats{12, 13, std::chrono::milliseconds(2500)};
   s.telegram_updates = {20, 21, 22};
   s.events = {30, 31, 32};
+  s.input_batches = 40;
+  s.batched_inputs = 123;
   s.http_requests = {{"/v1/events", 202, 4}, {"/healthz", 200, 3}, {"/v1/events", 200, 1}};
   s.version = "1.2.3";
   s.start_time_seconds = 1800000000.5;
@@ -151,6 +155,18 @@ TEST_CASE("inputs are counted by source and outcome", "[metrics]") {
   CHECK(has_line(text, R"(reviewbot_inputs_total{source="event",outcome="applied"} 30)"));
   CHECK(has_line(text, R"(reviewbot_inputs_total{source="event",outcome="duplicate"} 31)"));
   CHECK(has_line(text, R"(reviewbot_inputs_total{source="event",outcome="unavailable"} 32)"));
+}
+
+TEST_CASE("group commits are counted with the inputs in them, and left out without any",
+          "[metrics]") {
+  auto s = full_snapshot();
+  CHECK(has_line(admin::render_metrics(s), "reviewbot_input_batches_total 40"));
+  CHECK(has_line(admin::render_metrics(s), "reviewbot_batched_inputs_total 123"));
+  s.input_batches = 0;
+  s.batched_inputs = 0;
+  const std::string unbatched = admin::render_metrics(s);
+  CHECK(unbatched.find("\nreviewbot_input_batches_total ") == std::string::npos);
+  CHECK(has_line(unbatched, "# TYPE reviewbot_input_batches_total counter"));
 }
 
 TEST_CASE("HTTP requests are listed by route, then code", "[metrics]") {

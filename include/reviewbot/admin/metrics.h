@@ -44,8 +44,10 @@ struct MetricsSnapshot {
 
   std::optional<store::OutboxStats> outbox;  // nullopt: the store could not be read
 
-  InputCounts telegram_updates;  // webhook or getUpdates
-  InputCounts events;            // POST /v1/events
+  InputCounts telegram_updates;      // webhook or getUpdates
+  InputCounts events;                // POST /v1/events
+  std::uint64_t input_batches = 0;   // group commits (store::InputCounters::batches)
+  std::uint64_t batched_inputs = 0;  // inputs in them
 
   std::vector<HttpRequestCount> http_requests;  // any order
 

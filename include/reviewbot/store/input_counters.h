@@ -1,6 +1,7 @@
 // Running totals of inbound inputs (Telegram updates, events) by how the store answered,
-// for /metrics. The Intake owns one and bumps it on every accept(); any thread may read.
-// Plain relaxed atomics: each value is exact, a snapshot across fields is not.
+// and of the group commit's batches, for /metrics. The Intake owns one and bumps it on every
+// accept(); any thread may read. Plain relaxed atomics: each value is exact, a snapshot across
+// fields is not.
 #pragma once
 
 #include <array>
@@ -20,6 +21,13 @@ class InputCounters {
   std::uint64_t get(InboundKey::Source source, ProcessResult::Status status) const {
     return counts_[index(source, status)].load(std::memory_order_relaxed);
   }
+  // A group commit's batch of `inputs` (GroupCommit).
+  void count_batch(std::size_t inputs) {
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    batched_inputs_.fetch_add(inputs, std::memory_order_relaxed);
+  }
+  std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  std::uint64_t batched_inputs() const { return batched_inputs_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kSources = 2;   // kTelegramUpdate, kEvent
@@ -29,6 +37,8 @@ class InputCounters {
   }
 
   std::array<std::atomic<std::uint64_t>, kSources * kStatuses> counts_{};
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> batched_inputs_{0};
 };
 
 }  // namespace reviewbot::store

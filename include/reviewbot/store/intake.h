@@ -5,9 +5,12 @@
 // results (follow_up). Thread-safe (the Engine is immutable; the Store is thread-safe).
 #pragma once
 
+#include <memory>
+
 #include "reviewbot/core/clock.h"
 #include "reviewbot/core/engine.h"
 #include "reviewbot/core/events.h"
+#include "reviewbot/store/group_commit.h"
 #include "reviewbot/store/input_counters.h"
 #include "reviewbot/store/input_store.h"
 #include "reviewbot/store/outbox_store.h"
@@ -17,8 +20,8 @@ namespace reviewbot::store {
 class Intake {
  public:
   // All three must outlive the Intake.
-  Intake(const core::Engine& engine, InputStore& store, const core::Clock& clock)
-      : engine_(engine), store_(store), clock_(clock) {}
+  // Inputs go through a GroupCommit when the store batches (max_batch() > 1).
+  Intake(const core::Engine& engine, InputStore& store, const core::Clock& clock);
 
   ProcessResult accept(const InboundKey& key, const core::Event& event);
 
@@ -28,7 +31,7 @@ class Intake {
   // FollowUp refers to this Intake, which must outlive its use.
   std::optional<FollowUp> follow_up(const OutboxRow& row, const DeliveryOutcome& outcome) const;
 
-  // Every accept() so far by source and status; safe from any thread.
+  // Every accept() so far by source and status, and the batches; safe from any thread.
   const InputCounters& counters() const { return counters_; }
 
  private:
@@ -36,6 +39,7 @@ class Intake {
   InputStore& store_;
   const core::Clock& clock_;
   InputCounters counters_;
+  std::unique_ptr<GroupCommit> group_;  // null: each input commits on its own
 };
 
 }  // namespace reviewbot::store

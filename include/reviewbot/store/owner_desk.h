@@ -27,7 +27,7 @@ struct SentMessage {
   core::Time created_at{};
   core::Time due_at{};
   std::optional<core::Time> sent_at;
-  std::string text;  // what the message says ("" for keyboard removals and callback answers)
+  std::string text;   // what the message says ("" for keyboard removals and callback answers)
   bool html = false;  // text is Telegram HTML (else plain text)
 };
 

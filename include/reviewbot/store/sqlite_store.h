@@ -28,6 +28,8 @@ struct SqliteOptions {
   // Stamps bookkeeping columns (created_at, received_at, applied_at); decisions and
   // outbox calls carry their own times. nullptr: the system clock. Must outlive the store.
   const core::Clock* clock = nullptr;
+  // Inputs committed together at most (process_batch; the Intake's group commit).
+  std::size_t max_batch = 64;
 };
 
 class SqliteStore final : public Store {
@@ -45,6 +47,10 @@ class SqliteStore final : public Store {
 
   ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
                         const DecideFn& decide) override;
+  // One IMMEDIATE transaction, a savepoint per input, one commit (one fsync with
+  // synchronous_full). process() is a batch of one.
+  std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs) override;
+  std::size_t max_batch() const override { return max_batch_; }
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
   // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
@@ -103,7 +109,8 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,
-              std::unique_ptr<sqlite_detail::Connection> reader, const core::Clock* clock);
+              std::unique_ptr<sqlite_detail::Connection> reader, const core::Clock* clock,
+              std::size_t max_batch);
 
   core::Time now() const { return clock_->now(); }
 
@@ -122,6 +129,7 @@ class SqliteStore final : public Store {
 
   core::SystemClock system_clock_;
   const core::Clock* clock_;  // options.clock or &system_clock_
+  std::size_t max_batch_;
 
   // write_mu_ guards writer_ (its cached statements and transactions): process, the
   // outbox calls and next_due; for ":memory:" also the admin reads and ping.

@@ -1,0 +1,74 @@
+#include "reviewbot/store/group_commit.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace reviewbot::store {
+
+struct GroupCommit::Waiting {
+  BatchInput input;
+  ProcessResult result;
+  bool done = false;
+};
+
+GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters)
+    : store_(store), max_batch_(std::max<std::size_t>(max_batch, 1)), counters_(counters) {}
+
+ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lookup,
+                                   const DecideFn& decide) {
+  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false};
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (committing_) {
+      changed_.wait(lock);
+    } else {
+      commit_next(lock);
+    }
+  }
+  return std::move(mine.result);
+}
+
+void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
+  const std::size_t n = std::min(queue_.size(), max_batch_);
+  std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  committing_ = true;
+  lock.unlock();
+
+  std::vector<BatchInput> inputs;
+  inputs.reserve(n);
+  for (const Waiting* w : batch) inputs.push_back(w->input);
+  std::vector<ProcessResult> results;
+  try {
+    results = store_.process_batch(inputs);
+  } catch (const std::exception& e) {  // process_batch should not throw; never lose a waiter
+    results.clear();
+    ProcessResult failed;
+    failed.error = e.what();
+    results.assign(n, failed);
+  }
+  if (results.size() != n) {
+    ProcessResult failed;
+    failed.error = "the store answered " + std::to_string(results.size()) + " of " +
+                   std::to_string(n) + " inputs";
+    results.assign(n, failed);
+  }
+
+  lock.lock();
+  for (std::size_t i = 0; i < n; ++i) {
+    batch[i]->result = std::move(results[i]);
+    batch[i]->done = true;
+  }
+  counters_.count_batch(n);
+  committing_ = false;
+  changed_.notify_all();
+}
+
+std::size_t GroupCommit::waiting() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+}  // namespace reviewbot::store
