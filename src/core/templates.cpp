@@ -121,11 +121,30 @@ data to_data(const RenderVars& vars) {
   return d;
 }
 
-Result<std::string> render_source(const std::string& source, const RenderVars& vars) {
+// A parsed template (or why it could not be parsed), escaping for Telegram's HTML.
+struct Parsed {
+  explicit Parsed(const std::string& source) {
+    try {
+      tmpl.emplace(source);
+      if (!tmpl->is_valid()) {
+        error = tmpl->error_message();
+        tmpl.reset();
+        return;
+      }
+      tmpl->set_custom_escape([](const std::string& s) { return escape_html(s); });
+    } catch (const std::exception& e) {
+      error = e.what();
+      tmpl.reset();
+    }
+  }
+  std::optional<mustache> tmpl;  // nullopt: `error` says why
+  std::string error;
+};
+
+Result<std::string> render_parsed(const Parsed& parsed, const RenderVars& vars) {
+  if (!parsed.tmpl) return Error{parsed.error};
   try {
-    mustache tmpl(source);
-    if (!tmpl.is_valid()) return Error{tmpl.error_message()};
-    tmpl.set_custom_escape([](const std::string& s) { return escape_html(s); });
+    mustache tmpl = *parsed.tmpl;  // render() is not const: it may record an error
     std::string out = tmpl.render(to_data(vars));
     if (!tmpl.is_valid()) return Error{tmpl.error_message()};
     return trim_ascii(out);
@@ -135,6 +154,23 @@ Result<std::string> render_source(const std::string& source, const RenderVars& v
 }
 
 }  // namespace
+
+struct TemplateSet::Compiled {
+  std::map<std::string, std::map<std::string, Parsed>> by_locale;
+};
+
+TemplateSet::TemplateSet() : compiled_(std::make_shared<const Compiled>()) {}
+
+TemplateSet::TemplateSet(std::vector<Rule> rules,
+                         std::map<std::string, std::map<std::string, std::string>> sources)
+    : rules_(std::move(rules)), sources_(std::move(sources)) {
+  auto compiled = std::make_shared<Compiled>();
+  for (const auto& [locale, stems] : sources_) {
+    auto& parsed = compiled->by_locale[locale];
+    for (const auto& [stem, source] : stems) parsed.try_emplace(stem, source);
+  }
+  compiled_ = std::move(compiled);
+}
 
 std::string escape_html(const std::string& text) {
   std::string out;
@@ -202,11 +238,11 @@ Result<std::string> TemplateSet::render_request(const TemplateChoice& choice,
 Result<std::string> TemplateSet::render(const std::string& message_name, const std::string& locale,
                                         const RenderVars& vars) const {
   for (const auto& candidate : locale_chain(locale)) {
-    auto it = sources_.find(candidate);
-    if (it == sources_.end()) continue;
-    auto source = it->second.find(message_name);
-    if (source == it->second.end()) continue;
-    auto rendered = render_source(source->second, vars);
+    auto it = compiled_->by_locale.find(candidate);
+    if (it == compiled_->by_locale.end()) continue;
+    auto parsed = it->second.find(message_name);
+    if (parsed == it->second.end()) continue;
+    auto rendered = render_parsed(parsed->second, vars);
     if (!rendered) {
       return Error{candidate + "/" + message_name + ".mustache: " + rendered.error().message};
     }

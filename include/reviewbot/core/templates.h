@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,12 +78,12 @@ class TemplateSet {
     std::vector<std::string> variants;  // empty = single template
   };
 
-  TemplateSet() = default;
+  TemplateSet();
   // sources: locale -> (file stem -> mustache text); stems are message names, request
-  // names, or "<name>.<variant>".
+  // names, or "<name>.<variant>". Each source is parsed here, once; a render works on a
+  // copy of the parsed template (so renders on many threads share nothing mutable).
   TemplateSet(std::vector<Rule> rules,
-              std::map<std::string, std::map<std::string, std::string>> sources)
-      : rules_(std::move(rules)), sources_(std::move(sources)) {}
+              std::map<std::string, std::map<std::string, std::string>> sources);
 
   // First rule matching trigger, category and amount; nullopt when none matches.
   std::optional<TemplateChoice> choose_request(const RequestFacts& facts) const;
@@ -104,8 +105,11 @@ class TemplateSet {
   }
 
  private:
+  struct Compiled;  // the parsed sources, by locale and stem
+
   std::vector<Rule> rules_;
   std::map<std::string, std::map<std::string, std::string>> sources_;
+  std::shared_ptr<const Compiled> compiled_;  // immutable, shared by copies
 };
 
 // HTML-escapes text for Telegram's HTML parse mode.
