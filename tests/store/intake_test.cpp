@@ -14,12 +14,30 @@ using namespace reviewbot;
 using Source = store::InboundKey::Source;
 using Status = store::ProcessResult::Status;
 
-TEST_CASE("the intake counts inputs by source and outcome", "[intake][metrics]") {
-  testing::EngineFixture fixture;
-  const core::Engine engine(fixture.policy, fixture.settings, fixture.templates);
+namespace {
+
+// An Intake over the fake store, with the engine fixture's rules (as changed by `tweak`).
+struct IntakeOnFake {
+  explicit IntakeOnFake(void (*tweak)(testing::EngineFixture&) = nullptr)
+      : fixture(tweaked(tweak)) {}
+  static testing::EngineFixture tweaked(void (*tweak)(testing::EngineFixture&)) {
+    testing::EngineFixture e;
+    if (tweak) tweak(e);
+    return e;
+  }
+  testing::EngineFixture fixture;  // first: the members below are built from it
+  const core::Engine engine{fixture.policy, fixture.settings, fixture.templates};
   testing::FakeStore store;
-  testing::FakeClock clock(fixture.now);
-  store::Intake intake(engine, store, clock);
+  testing::FakeClock clock{fixture.now};
+  store::Intake intake{engine, store, clock};
+};
+
+}  // namespace
+
+TEST_CASE("the intake counts inputs by source and outcome", "[intake][metrics]") {
+  IntakeOnFake f;
+  store::Intake& intake = f.intake;
+  testing::FakeStore& store = f.store;
   const core::Event sale{testing::sale("evt-1", testing::kChat)};
   const store::InboundKey event_key{Source::kEvent, "evt-1"};
   const store::InboundKey update_key{Source::kTelegramUpdate, "100"};
@@ -40,12 +58,9 @@ TEST_CASE("the intake counts inputs by source and outcome", "[intake][metrics]")
 }
 
 TEST_CASE("the intake reports when the first message an input queued is due", "[intake]") {
-  testing::EngineFixture fixture;
-  fixture.policy.request_delay = std::chrono::hours(2);
-  const core::Engine engine(fixture.policy, fixture.settings, fixture.templates);
-  testing::FakeStore store;
-  testing::FakeClock clock(fixture.now);
-  store::Intake intake(engine, store, clock);
+  IntakeOnFake f([](testing::EngineFixture& e) { e.policy.request_delay = std::chrono::hours(2); });
+  store::Intake& intake = f.intake;
+  testing::FakeStore& store = f.store;
   const core::Event sale{testing::sale("evt-1", testing::kChat)};
   const store::InboundKey key{Source::kEvent, "evt-1"};
 
