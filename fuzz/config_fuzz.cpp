@@ -19,12 +19,17 @@ namespace config = reviewbot::config;
 namespace {
 
 constexpr const char* kSecrets[] = {"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ADMIN_TOKEN",
-                                    "EVENTS_SECRET"};
+                                    "EVENTS_SECRET", "LINK_SECRET"};
 
 // Whether the error lines about variable `name` ("NAME: ...", one line per variable)
 // repeat `secret`. Other lines may quote their own values, which may equal it by chance.
+// A secret made only of lower-case letters, spaces and punctuation can be a word of the
+// message itself (" space" is in "must not contain spaces"), so such a value proves
+// nothing; an echoed secret shows with any value that has a digit or a capital.
 bool mentions(const std::string& message, const std::string& name, const std::string& secret) {
-  if (secret.empty()) return false;
+  const bool could_be_prose =
+      secret.find_first_not_of("abcdefghijklmnopqrstuvwxyz ,.;:()-\"'") == std::string::npos;
+  if (could_be_prose) return false;
   std::size_t start = 0;
   while (start < message.size()) {
     auto end = message.find('\n', start);
