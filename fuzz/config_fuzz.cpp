@@ -82,11 +82,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)config::parse_duration(input);
   const auto target = config::parse_database_url(input);
   if (target) {
-    for (const auto& [key, value] : target->libpq_params) {
-      // "***" is what the redaction writes.
-      if (key != "password" || value.find_first_not_of('*') == std::string::npos) continue;
-      FUZZ_CHECK(target->redacted.find(":" + value + "@") == std::string::npos);
-      FUZZ_CHECK(target->redacted.find("password=" + value) == std::string::npos);
+    // The redacted form keeps everything but the password: read back, its password is the
+    // redaction mark "***". (The password's bytes may well appear elsewhere in it, e.g. in
+    // a host name, so searching the text for them proves nothing.)
+    if (const auto again = config::parse_database_url(target->redacted)) {
+      for (const auto& [key, value] : again->libpq_params) {
+        if (key == "password") FUZZ_CHECK(value.find_first_not_of('*') == std::string::npos);
+      }
     }
   } else {
     FUZZ_CHECK(!target.error().message.empty());
