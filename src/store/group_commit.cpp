@@ -44,7 +44,6 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
   try {
     results = store_.process_batch(inputs);
   } catch (const std::exception& e) {  // process_batch should not throw; never lose a waiter
-    results.clear();
     ProcessResult failed;
     failed.error = e.what();
     results.assign(n, failed);

@@ -74,18 +74,13 @@ class Till {
   std::thread thread_;
 };
 
-double metric(const std::string& page, const std::string& name) {
-  const auto at = page.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::stod(page.substr(at + name.size() + 2));
-}
-
 // Whether /metrics (of any instance: it reads the shared database) shows no pending
 // outbox row within `timeout`.
 bool outbox_drains(ReviewbotProcess& bot, std::chrono::milliseconds timeout) {
   return eventually(
       [&] {
         auto res = bot.client().Get("/metrics");
-        return metric(res ? res->body : "", "reviewbot_outbox_pending_rows") == 0;
+        return metric_sample(res ? res->body : "", "reviewbot_outbox_pending_rows") == 0;
       },
       timeout);
 }

@@ -60,4 +60,9 @@ httplib::Result ReviewbotProcess::get(const std::string& path, const std::string
   return client().Get(path, headers);
 }
 
+double metric_sample(const std::string& page, const std::string& name) {
+  const auto at = page.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(page.substr(at + name.size() + 2));
+}
+
 }  // namespace reviewbot::testing

@@ -43,4 +43,7 @@ class ReviewbotProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// The value of the unlabelled sample `name` in a /metrics page, or -1 when it is absent.
+double metric_sample(const std::string& page, const std::string& name);
+
 }  // namespace reviewbot::testing
