@@ -9,6 +9,7 @@ namespace reviewbot::store {
 struct GroupCommit::Waiting {
   BatchInput input;
   ProcessResult result;
+  bool taken = false;  // in a batch: another thread commits it
   bool done = false;
 };
 
@@ -17,11 +18,11 @@ GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters
 
 ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lookup,
                                    const DecideFn& decide) {
-  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false};
+  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, false};
   std::unique_lock lock(mutex_);
   queue_.push_back(&mine);
   while (!mine.done) {
-    if (committing_) {
+    if (committing_ || mine.taken) {
       changed_.wait(lock);
     } else {
       commit_next(lock);
@@ -34,6 +35,7 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
   const std::size_t n = std::min(queue_.size(), max_batch_);
   std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  for (Waiting* w : batch) w->taken = true;
   committing_ = true;
   lock.unlock();
 
@@ -42,8 +44,8 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
   for (const Waiting* w : batch) inputs.push_back(w->input);
   std::vector<ProcessResult> results;
   try {
-    results = store_.process_batch(inputs);
-  } catch (const std::exception& e) {  // process_batch should not throw; never lose a waiter
+    results = store_.process_batch_unsynced(inputs);
+  } catch (const std::exception& e) {  // the store should not throw; never lose a waiter
     ProcessResult failed;
     failed.error = e.what();
     results.assign(n, failed);
@@ -55,13 +57,23 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
     results.assign(n, failed);
   }
 
+  // The next batch may start while this one waits for the disk.
+  lock.lock();
+  committing_ = false;
+  changed_.notify_all();
+  lock.unlock();
+  if (const core::Status synced = store_.sync(); !synced) {
+    ProcessResult failed;
+    failed.error = "the commit did not reach the disk: " + synced.error().message;
+    results.assign(n, failed);
+  }
+
   lock.lock();
   for (std::size_t i = 0; i < n; ++i) {
     batch[i]->result = std::move(results[i]);
     batch[i]->done = true;
   }
   counters_.count_batch(n);
-  committing_ = false;
   changed_.notify_all();
 }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "reviewbot/store/migrations.h"
+#include "reviewbot/store/wal_sync.h"
 #include "sqlite_detail.h"
 
 namespace reviewbot::store {
@@ -130,15 +131,22 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
       return core::Error{"cannot open a read connection to " + path + ": " + e.what()};
     }
   }
+  std::unique_ptr<WalSync> wal_sync;
+  if (!in_memory && options.synchronous_full) {
+    sqlite3* handle = writer->db().getHandle();
+    wal_sync = std::make_unique<WalSync>(sqlite3_filename_wal(sqlite3_db_filename(handle, "main")));
+  }
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader),
-                                                      options.clock,
+                                                      std::move(wal_sync), options.clock,
                                                       std::max<std::size_t>(options.max_batch, 1)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
-                         const core::Clock* clock, std::size_t max_batch)
+                         std::unique_ptr<WalSync> wal_sync, const core::Clock* clock,
+                         std::size_t max_batch)
     : clock_(clock ? clock : &system_clock_),
       max_batch_(max_batch),
+      wal_sync_(std::move(wal_sync)),
       writer_(std::move(writer)),
       reader_(std::move(reader)) {}
 
@@ -158,17 +166,41 @@ ProcessResult SqliteStore::process(const InboundKey& key, const core::Lookup& lo
 }
 
 std::vector<ProcessResult> SqliteStore::process_batch(std::span<const BatchInput> inputs) {
+  return run_batch(inputs, false);
+}
+
+std::vector<ProcessResult> SqliteStore::process_batch_unsynced(std::span<const BatchInput> inputs) {
+  return run_batch(inputs, wal_sync_ != nullptr);
+}
+
+core::Status SqliteStore::sync() { return wal_sync_ ? wal_sync_->sync() : core::ok_status(); }
+
+std::vector<ProcessResult> SqliteStore::run_batch(std::span<const BatchInput> inputs,
+                                                  bool unsynced) {
   std::vector<ProcessResult> results(inputs.size());
   if (inputs.empty()) return results;
   auto [c, lock] = writer();
   try {
+    // NORMAL for this transaction only: its commit writes the WAL without forcing it to
+    // disk, and sync() does that after the lock is released. Every other write stays FULL.
+    struct Synchronous {
+      Connection& c;
+      bool normal;
+      ~Synchronous() {
+        if (normal) c.stmt("PRAGMA synchronous = FULL")->tryExecuteStep();
+      }
+    } synchronous{c, unsynced};
+    if (unsynced) c.stmt("PRAGMA synchronous = NORMAL")->exec();
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
     bool wrote = false;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       results[i] = apply_input(c, inputs[i], now());
       wrote = wrote || results[i].status == ProcessResult::Status::kApplied;
     }
-    if (wrote) tx.commit();  // else tx rolls back: nothing was written
+    if (wrote) {
+      tx.commit();
+      if (unsynced) wal_sync_->committed();
+    }  // else tx rolls back: nothing was written
   } catch (const std::exception& e) {
     // The transaction is lost, and with it whatever the batch applied: a duplicate may
     // have been a duplicate of an input lost with it, so every input is to be sent again.
@@ -180,6 +212,7 @@ std::vector<ProcessResult> SqliteStore::process_batch(std::span<const BatchInput
 bool SqliteStore::ping() {
   try {
     // A write that changes nothing still needs the write lock and a writable file.
+    if (wal_sync_ && wal_sync_->failed()) return false;
     auto [c, lock] = writer();
     c.db().exec("UPDATE customers SET name = name WHERE 0");
     return true;

@@ -1,7 +1,9 @@
 // GroupCommit: inputs that arrive while a batch commits form the next batch, in the order
-// they arrived, up to max_batch; each caller gets its own input's result.
+// they arrived, up to max_batch; each caller gets its own input's result, once its batch
+// is synced, while the next batch may already commit.
 #include "reviewbot/store/group_commit.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <mutex>
@@ -132,4 +134,106 @@ TEST_CASE("a store that throws or miscounts fails its batch, never a caller's wa
   const auto miscounted = group.process(testing::event_key("b"), {}, decide);
   CHECK(miscounted.status == Status::kUnavailable);
   CHECK_THAT(miscounted.error, Catch::Contains("0 of 1"));
+}
+
+namespace {
+
+// Commits at once, unsynced; sync() waits until release() while `gate_syncs` is set and
+// then answers `sync_result`. Duplicate for a key "dup", applied otherwise.
+class SyncGatedStore final : public store::InputStore {
+ public:
+  store::ProcessResult process(const store::InboundKey&, const core::Lookup&,
+                               const store::DecideFn&) override {
+    FAIL("GroupCommit must call process_batch_unsynced");
+    return {};
+  }
+  std::vector<store::ProcessResult> process_batch(std::span<const store::BatchInput>) override {
+    FAIL("GroupCommit must call process_batch_unsynced");
+    return {};
+  }
+  std::vector<store::ProcessResult> process_batch_unsynced(
+      std::span<const store::BatchInput> inputs) override {
+    std::lock_guard lock(mutex_);
+    std::vector<store::ProcessResult> results;
+    for (const auto& input : inputs) {
+      store::ProcessResult r;
+      r.status = input.key->id == "dup" ? Status::kDuplicate : Status::kApplied;
+      results.push_back(r);
+    }
+    ++batches_;
+    changed_.notify_all();
+    return results;
+  }
+  core::Status sync() override {
+    std::unique_lock lock(mutex_);
+    ++syncs_waiting_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return !gate_syncs || released_; });
+    --syncs_waiting_;
+    return sync_result;
+  }
+  std::size_t max_batch() const override { return 8; }
+
+  bool gate_syncs = false;
+  core::Status sync_result = core::ok_status();
+
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  void wait_until(int batches, int syncs_waiting) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return batches_ >= batches && syncs_waiting_ >= syncs_waiting; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool released_ = false;
+  int batches_ = 0;
+  int syncs_waiting_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("the next batch commits while the last one syncs; each is answered once synced",
+          "[store][batch]") {
+  SyncGatedStore gated;
+  gated.gate_syncs = true;
+  store::InputCounters counters;
+  store::GroupCommit group(gated, gated.max_batch(), counters);
+  const store::DecideFn decide = [](const core::Snapshot&) { return core::Decision{}; };
+  std::atomic<int> answered{0};
+  store::ProcessResult first, second;
+  std::thread a([&] {
+    first = group.process(testing::event_key("a"), {}, decide);
+    ++answered;
+  });
+  gated.wait_until(1, 1);  // "a" is committed and waits for the disk
+  std::thread b([&] {
+    second = group.process(testing::event_key("b"), {}, decide);
+    ++answered;
+  });
+  gated.wait_until(2, 2);  // "b" was committed meanwhile, in a batch of its own
+  CHECK(answered == 0);    // neither is acknowledged before its sync returns
+  gated.release();
+  a.join();
+  b.join();
+  CHECK(first.status == Status::kApplied);
+  CHECK(second.status == Status::kApplied);
+  CHECK(counters.batches() == 2);
+}
+
+TEST_CASE("a failed sync fails the whole batch, duplicates included", "[store][batch]") {
+  SyncGatedStore failing;
+  failing.sync_result = core::Error{"EIO"};
+  store::InputCounters counters;
+  store::GroupCommit group(failing, failing.max_batch(), counters);
+  const store::DecideFn decide = [](const core::Snapshot&) { return core::Decision{}; };
+  for (const char* key : {"new", "dup"}) {
+    const auto result = group.process(testing::event_key(key), {}, decide);
+    CHECK(result.status == Status::kUnavailable);
+    CHECK_THAT(result.error, Catch::Contains("did not reach the disk") && Catch::Contains("EIO"));
+  }
 }

@@ -5,7 +5,9 @@
 // queued up meanwhile. Nothing waits for a batch to fill: an input that finds the store
 // idle is committed at once, alone, and batches grow only while commits are busy. Inputs
 // are applied in the order they were submitted, so two inputs of one customer keep theirs.
-// Each caller gets its own input's result once its batch has committed (or failed).
+// A batch is committed with process_batch_unsynced; the next batch may start as soon as
+// that returns, while this batch's thread waits in InputStore::sync() for the disk. Each
+// caller gets its own input's result once its batch is durable (or has failed).
 // Thread-safe.
 #pragma once
 
@@ -35,7 +37,8 @@ class GroupCommit {
 
  private:
   struct Waiting;
-  // Commits the queue's oldest inputs; called with `lock` held, returns with it held.
+  // Commits the queue's oldest inputs and syncs them; called with `lock` held, returns
+  // with it held.
   void commit_next(std::unique_lock<std::mutex>& lock);
 
   InputStore& store_;
@@ -44,7 +47,7 @@ class GroupCommit {
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // a batch finished
   std::deque<Waiting*> queue_;       // submitted, not yet in a batch
-  bool committing_ = false;          // a thread is in process_batch
+  bool committing_ = false;          // a thread is in process_batch_unsynced
 };
 
 }  // namespace reviewbot::store

@@ -64,6 +64,19 @@ class InputStore {
   // commits the batch as one transaction answers every input kUnavailable (duplicates too)
   // when that commit fails. The default applies them one process() at a time.
   virtual std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs);
+  // As process_batch, but it may return before the commit is on disk, so that the caller
+  // can start the next batch while the disk catches up. Its results, duplicates included
+  // (a duplicate's original may be in that commit), may be acknowledged only after a
+  // sync() called after it returned ok. The default is process_batch: durable on return.
+  virtual std::vector<ProcessResult> process_batch_unsynced(std::span<const BatchInput> inputs) {
+    return process_batch(inputs);
+  }
+  // Makes every commit that process_batch_unsynced made before this call durable.
+  // Thread-safe, and may run while another batch is being processed. Once it has failed it
+  // keeps failing (the kernel may have dropped the pages it could not write): the inputs
+  // are then answered kUnavailable until the process restarts. The default has nothing to
+  // wait for.
+  virtual core::Status sync() { return core::ok_status(); }
   // The most inputs worth passing to process_batch at once; 1 = it saves nothing over
   // process() (the Intake then calls process() from each thread).
   virtual std::size_t max_batch() const { return 1; }

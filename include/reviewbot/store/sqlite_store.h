@@ -17,6 +17,7 @@ namespace reviewbot::store {
 namespace sqlite_detail {
 class Connection;
 }
+class WalSync;
 
 struct SqliteOptions {
   // FULL (default) fsyncs the WAL on every commit, so an acknowledged input survives a
@@ -50,6 +51,11 @@ class SqliteStore final : public Store {
   // One IMMEDIATE transaction, a savepoint per input, one commit (one fsync with
   // synchronous_full). process() is a batch of one.
   std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs) override;
+  // With synchronous_full on a file database: the same transaction committed with
+  // synchronous=NORMAL, and sync() fdatasyncs the WAL afterwards, outside the write lock
+  // (WalSync). Otherwise process_batch, and sync() has nothing to do.
+  std::vector<ProcessResult> process_batch_unsynced(std::span<const BatchInput> inputs) override;
+  core::Status sync() override;
   std::size_t max_batch() const override { return max_batch_; }
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
@@ -109,8 +115,11 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,
-              std::unique_ptr<sqlite_detail::Connection> reader, const core::Clock* clock,
-              std::size_t max_batch);
+              std::unique_ptr<sqlite_detail::Connection> reader, std::unique_ptr<WalSync> wal_sync,
+              const core::Clock* clock, std::size_t max_batch);
+
+  // process_batch (unsynced = false) and process_batch_unsynced.
+  std::vector<ProcessResult> run_batch(std::span<const BatchInput> inputs, bool unsynced);
 
   core::Time now() const { return clock_->now(); }
 
@@ -130,6 +139,8 @@ class SqliteStore final : public Store {
   core::SystemClock system_clock_;
   const core::Clock* clock_;  // options.clock or &system_clock_
   std::size_t max_batch_;
+  // Non-null when commits are meant to be durable (synchronous_full, a file database).
+  std::unique_ptr<WalSync> wal_sync_;
 
   // write_mu_ guards writer_ (its cached statements and transactions): process, the
   // outbox calls and next_due; for ":memory:" also the admin reads and ping.

@@ -21,7 +21,7 @@ class Store : public InputStore,
  public:
   // Cheap check that the database answers and accepts writes (for /readyz): a write that
   // changes nothing, so read-only mode, missing write privileges and a held write lock
-  // (past the busy timeout) all count as down.
+  // (past the busy timeout) all count as down, and so does a failed sync of the disk.
   virtual bool ping() = 0;
 
   // A key the service keeps for itself (the deep links' signing secret): the value stored

@@ -2,7 +2,8 @@
 // on its own, so a failing input changes nothing and fails none of its neighbours, a later
 // input sees what the earlier ones wrote, and a key repeated within the batch is a duplicate.
 // SQLite commits a batch as one transaction with a savepoint per input; PostgreSQL applies
-// the inputs one transaction each. Either way the results must be the same.
+// the inputs one transaction each. Either way the results must be the same, and the same
+// again when the batch is committed unsynced and then synced (SQLite: WalSync).
 #include "store/contract/backends.h"
 
 using namespace reviewbot;
@@ -66,7 +67,12 @@ TEMPLATE_TEST_CASE("a batch applies its inputs in order, each on its own",
       {&k1, &chat_1, &again},  // evt-1 again: a duplicate, not applied
       {&k4, &chat_2, &c},      // another customer
   };
-  const std::vector<store::ProcessResult> results = s.process_batch(inputs);
+  std::vector<store::ProcessResult> results;
+  SECTION("durable on return") { results = s.process_batch(inputs); }
+  SECTION("unsynced, then synced") {
+    results = s.process_batch_unsynced(inputs);
+    REQUIRE(s.sync().ok());
+  }
   REQUIRE(results.size() == inputs.size());
   CHECK(results[0].status == Status::kApplied);
   CHECK(results[1].status == Status::kUnavailable);
