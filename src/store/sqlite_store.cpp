@@ -132,7 +132,14 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
     }
   }
   std::unique_ptr<WalSync> wal_sync;
-  if (!in_memory && options.synchronous_full) {
+  bool wal = false;
+  try {
+    wal = writer->db().execAndGet("PRAGMA journal_mode").getString() == "wal";
+  } catch (const std::exception& e) {
+    return core::Error{"cannot read the journal mode of " + path + ": " + e.what()};
+  }
+  // Without WAL (a file system that cannot share memory maps) every commit syncs itself.
+  if (wal && options.synchronous_full) {
     sqlite3* handle = writer->db().getHandle();
     wal_sync = std::make_unique<WalSync>(sqlite3_filename_wal(sqlite3_db_filename(handle, "main")));
   }

@@ -20,10 +20,11 @@ class Connection;
 class WalSync;
 
 struct SqliteOptions {
-  // FULL (default) fsyncs the WAL on every commit, so an acknowledged input survives a
-  // power loss. false = NORMAL: still safe against a process crash, but the last commits
-  // before an OS crash or power cut may be lost after they were acknowledged, and then
-  // Telegram will not redeliver them.
+  // FULL (default): every commit is on disk before what it stored is acknowledged, so an
+  // acknowledged input survives a power loss (a group-commit batch is synced right after
+  // the write lock is released, see process_batch_unsynced). false = NORMAL: still safe against a
+  // process crash, but the last commits before an OS crash or power cut may be lost after they were
+  // acknowledged, and then Telegram will not redeliver them.
   bool synchronous_full = true;
   int busy_timeout_ms = 5000;
   // Stamps bookkeeping columns (created_at, received_at, applied_at); decisions and
@@ -51,7 +52,7 @@ class SqliteStore final : public Store {
   // One IMMEDIATE transaction, a savepoint per input, one commit (one fsync with
   // synchronous_full). process() is a batch of one.
   std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs) override;
-  // With synchronous_full on a file database: the same transaction committed with
+  // With synchronous_full on a WAL database: the same transaction committed with
   // synchronous=NORMAL, and sync() fdatasyncs the WAL afterwards, outside the write lock
   // (WalSync). Otherwise process_batch, and sync() has nothing to do.
   std::vector<ProcessResult> process_batch_unsynced(std::span<const BatchInput> inputs) override;
