@@ -141,6 +141,7 @@ TEST_CASE("two instances on one PostgreSQL apply each input once and ask each sa
   SECTION("the same update delivered to both at once is applied once") {
     const json thanks = text_message(900, 6200, "thank you so much!");
     int statuses[2] = {0, 0};
+    warm_up_http_client(first.port());
     std::thread a([&] { statuses[0] = first.post_update(thanks)->status; });
     std::thread b([&] { statuses[1] = second.post_update(thanks)->status; });
     a.join();
@@ -176,6 +177,7 @@ TEST_CASE("80 sales at once across two instances never put more than 30 sends in
   ReviewbotProcess& second = two.second;
   std::vector<std::thread> tills;
   std::atomic<int> accepted{0};
+  warm_up_http_client(first.port());
   for (int t = 0; t < 4; ++t) {
     tills.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {

@@ -60,6 +60,8 @@ httplib::Result ReviewbotProcess::get(const std::string& path, const std::string
   return client().Get(path, headers);
 }
 
+void warm_up_http_client(int port) { httplib::Client("127.0.0.1", port).Get("/healthz"); }
+
 double metric_sample(const std::string& page, const std::string& name) {
   const auto at = page.find("\n" + name + " ");
   return at == std::string::npos ? -1 : std::stod(page.substr(at + name.size() + 2));

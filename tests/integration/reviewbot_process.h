@@ -43,6 +43,12 @@ class ReviewbotProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// Sends one request to the server on `port` from this thread. Call it before starting
+// client threads: cpp-httplib (not built with the sanitizers) initializes its static
+// regexes on first use, and ThreadSanitizer, not seeing the library's init guard, would
+// report that as a race between the threads.
+void warm_up_http_client(int port);
+
 // The value of the unlabelled sample `name` in a /metrics page, or -1 when it is absent.
 double metric_sample(const std::string& page, const std::string& name);
 

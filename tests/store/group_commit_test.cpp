@@ -197,7 +197,7 @@ class SyncGatedStore final : public store::InputStore {
 
 }  // namespace
 
-TEST_CASE("the next batch commits while the last one syncs; each is answered once synced",
+TEST_CASE("the next batch commits while the last one syncs, and each is answered once synced",
           "[store][batch]") {
   SyncGatedStore gated;
   gated.gate_syncs = true;

@@ -48,7 +48,7 @@ TEST_CASE("one fdatasync covers the commits noted before it", "[store][wal_sync]
   CHECK_FALSE(sync.failed());
 }
 
-TEST_CASE("a missing log fails that sync only; a failed fdatasync fails every later one",
+TEST_CASE("a missing log fails that sync only, a failed fdatasync every later one",
           "[store][wal_sync]") {
   testing::TempDb db;
   const std::string wal = db.path() + "-wal";
