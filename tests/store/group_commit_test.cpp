@@ -18,15 +18,20 @@ using Status = store::ProcessResult::Status;
 
 namespace {
 
-// Records the keys of every batch and answers each input with its own key as the error
-// text. The first batch waits until release() is called.
-class GatedStore final : public store::InputStore {
+// A store for GroupCommit, which must never call process() one input at a time.
+class BatchesOnly : public store::InputStore {
  public:
   store::ProcessResult process(const store::InboundKey&, const core::Lookup&,
                                const store::DecideFn&) override {
-    FAIL("GroupCommit must call process_batch");
+    FAIL("GroupCommit must call process_batch_unsynced");
     return {};
   }
+};
+
+// Records the keys of every batch and answers each input with its own key as the error
+// text. The first batch waits until release() is called.
+class GatedStore final : public BatchesOnly {
+ public:
   std::vector<store::ProcessResult> process_batch(
       std::span<const store::BatchInput> inputs) override {
     std::unique_lock lock(mutex_);
@@ -140,13 +145,8 @@ namespace {
 
 // Commits at once, unsynced; sync() waits until release() while `gate_syncs` is set and
 // then answers `sync_result`. Duplicate for a key "dup", applied otherwise.
-class SyncGatedStore final : public store::InputStore {
+class SyncGatedStore final : public BatchesOnly {
  public:
-  store::ProcessResult process(const store::InboundKey&, const core::Lookup&,
-                               const store::DecideFn&) override {
-    FAIL("GroupCommit must call process_batch_unsynced");
-    return {};
-  }
   std::vector<store::ProcessResult> process_batch(std::span<const store::BatchInput>) override {
     FAIL("GroupCommit must call process_batch_unsynced");
     return {};
