@@ -109,12 +109,13 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   const core::Clock& clock = options.clock ? *options.clock : system_clock;
   const bool in_memory = is_in_memory(path);
   std::unique_ptr<Connection> writer, reader;
+  bool wal = false;  // the mode SQLite reports back: a file system may refuse WAL
   try {
     writer = std::make_unique<Connection>(
         SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
                          options.busy_timeout_ms));
     SQLite::Database& db = writer->db();
-    if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
+    if (!in_memory) wal = db.execAndGet("PRAGMA journal_mode = WAL").getString() == "wal";
     db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
   } catch (const std::exception& e) {
@@ -131,14 +132,8 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
       return core::Error{"cannot open a read connection to " + path + ": " + e.what()};
     }
   }
+  // Without WAL every commit syncs itself.
   std::unique_ptr<WalSync> wal_sync;
-  bool wal = false;
-  try {
-    wal = writer->db().execAndGet("PRAGMA journal_mode").getString() == "wal";
-  } catch (const std::exception& e) {
-    return core::Error{"cannot read the journal mode of " + path + ": " + e.what()};
-  }
-  // Without WAL (a file system that cannot share memory maps) every commit syncs itself.
   if (wal && options.synchronous_full) {
     sqlite3* handle = writer->db().getHandle();
     wal_sync = std::make_unique<WalSync>(sqlite3_filename_wal(sqlite3_db_filename(handle, "main")));

@@ -1,4 +1,7 @@
+#include <sys/stat.h>
+
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "sqlite_test_util.h"
@@ -102,4 +105,33 @@ TEST_CASE("ping says whether the database takes writes, not only whether it answ
     other.exec("ROLLBACK");
   }
   CHECK(s.ping());
+}
+
+TEST_CASE("an unsynced batch is made durable by syncing the database's write-ahead log",
+          "[store][durability][wal_sync]") {
+  TempDb db;
+  auto s = open_store(db.path());
+  const auto commit_unsynced = [&](const std::string& event_id, core::ChatId chat) {
+    const store::InboundKey key = event_key(event_id);
+    core::Lookup lookup;
+    lookup.chat_id = chat;
+    const store::DecideFn decide = [chat](const core::Snapshot&) { return request_decision(chat); };
+    const store::BatchInput input{&key, &lookup, &decide};
+    return s->process_batch_unsynced({&input, 1}).front().status;
+  };
+  REQUIRE(commit_unsynced("evt-1", 1001) == store::ProcessResult::Status::kApplied);
+  REQUIRE(s->sync().ok());
+  CHECK(s->ping());
+
+  // Put something fdatasync refuses (a FIFO) where the log was; SQLite keeps writing to the
+  // file it has open. The next commit's sync goes to the path, fails, and stays failed.
+  const std::string wal = db.path() + "-wal";
+  REQUIRE(std::rename(wal.c_str(), (wal + ".moved").c_str()) == 0);
+  REQUIRE(::mkfifo(wal.c_str(), 0600) == 0);
+  REQUIRE(commit_unsynced("evt-2", 1002) == store::ProcessResult::Status::kApplied);
+  const auto synced = s->sync();
+  REQUIRE_FALSE(synced.ok());
+  CHECK_THAT(synced.error().message, Catch::Contains(wal));
+  CHECK_FALSE(s->sync().ok());
+  CHECK_FALSE(s->ping());  // /readyz: not ready
 }

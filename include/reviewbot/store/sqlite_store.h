@@ -21,10 +21,10 @@ class WalSync;
 
 struct SqliteOptions {
   // FULL (default): every commit is on disk before what it stored is acknowledged, so an
-  // acknowledged input survives a power loss (a group-commit batch is synced right after
-  // the write lock is released, see process_batch_unsynced). false = NORMAL: still safe against a
-  // process crash, but the last commits before an OS crash or power cut may be lost after they were
-  // acknowledged, and then Telegram will not redeliver them.
+  // acknowledged input survives a power loss (a group-commit batch is synced just after
+  // the write lock is released: process_batch_unsynced). false = NORMAL: still safe
+  // against a process crash, but the last commits before an OS crash or power cut may be
+  // lost after they were acknowledged, and then Telegram will not redeliver them.
   bool synchronous_full = true;
   int busy_timeout_ms = 5000;
   // Stamps bookkeeping columns (created_at, received_at, applied_at); decisions and
@@ -140,7 +140,7 @@ class SqliteStore final : public Store {
   core::SystemClock system_clock_;
   const core::Clock* clock_;  // options.clock or &system_clock_
   std::size_t max_batch_;
-  // Non-null when commits are meant to be durable (synchronous_full, a file database).
+  // Non-null when commits are meant to be durable (synchronous_full) on a WAL database.
   std::unique_ptr<WalSync> wal_sync_;
 
   // write_mu_ guards writer_ (its cached statements and transactions): process, the
