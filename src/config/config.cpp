@@ -166,7 +166,10 @@ const Variable kVariables[] = {
      [](Config& c, const std::string& v) { return set_duration(c.policy.request_delay, v); }},
     {"COOLDOWN", "30d", "at most one request per customer in this window", false,
      [](Config& c, const std::string& v) { return set_duration(c.policy.cooldown, v); }},
-    {"REMINDER_AFTER", "24h", "one reminder if the customer has not answered; 0 disables", false,
+    {"REMINDER_AFTER", "24h",
+     "one reminder if the customer has not answered, this long after the request was sent; 0 "
+     "disables",
+     false,
      [](Config& c, const std::string& v) { return set_duration(c.policy.reminder_after, v); }},
     {"CONVERSATION_TTL", "7d",
      "an unanswered request stops blocking new ones after this; later answers are declined", false,

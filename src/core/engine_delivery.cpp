@@ -9,7 +9,8 @@ namespace {
 // A sent request's (or comment prompt's) platform message id, kept so the rating can edit
 // the request later and a typed comment can take the prompt's Skip button away. Only the
 // customer's latest conversation is updated: these are sent while their conversation is
-// the newest one (a newer one cannot start while it is open).
+// the newest one (a newer one cannot start while it is open). A sent request that still
+// awaits its rating also schedules its reminder.
 Decision on_sent(const Ctx& ctx, const DeliveryReport& r) {
   Decision out;
   const auto& conv = ctx.state.conversation;
@@ -22,6 +23,11 @@ Decision on_sent(const Ctx& ctx, const DeliveryReport& r) {
   updated.*field = r.message_id;
   out.conversation = updated;
   out.outcome.status = Outcome::Status::kHandled;
+  // The message id is kept once, so a report seen twice schedules one reminder.
+  if (r.kind == MessageKind::kRequest && ctx.state.customer &&
+      conv->state == ConversationState::kAwaitingRating && conv->is_open(ctx.now)) {
+    add_reminder(ctx, *ctx.state.customer, updated, out);
+  }
   return out;
 }
 

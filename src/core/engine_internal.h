@@ -90,9 +90,15 @@ Time transaction_due(const Ctx& ctx);
 bool is_stale(const Ctx& ctx, const TransactionEvent& e);
 
 // Applies the policy (opted_out, unreachable, cooldown, conversation_open, no_template, in
-// that order). On kScheduled: out gets the new conversation, the request and its reminder,
-// and customer.last_request_at is set to the due time. On kSkipped nothing is added.
+// that order). On kScheduled: out gets the new conversation and its request, and
+// customer.last_request_at is set to the due time. On kSkipped nothing is added.
 Outcome request(const Ctx& ctx, Customer& customer, const RequestSpec& spec, Decision& out);
+
+// The reminder of `conv`'s request, which was sent now: due REMINDER_AFTER later (moved out
+// of quiet hours), unless REMINDER_AFTER is 0 or the conversation expires first. It is
+// scheduled when the request is sent, not with it, so a request that never reached the
+// customer gets no reminder, and a request delivered late still gets its full wait.
+void add_reminder(const Ctx& ctx, const Customer& c, const Conversation& conv, Decision& out);
 
 // Ends the latest conversation if it is open (opt-out, block): unrated → kCancelled with
 // every pending row cancelled; rated → kDone without a comment, keeping the pending owner

@@ -48,19 +48,6 @@ Conversation new_conversation(const Ctx& ctx, const Customer& c, const RequestSp
   return conv;
 }
 
-// One nudge without a keyboard: the request above keeps its buttons, and a button on a
-// second message would not match the conversation's request_message_id.
-void add_reminder(const Ctx& ctx, const Customer& c, const Conversation& conv, Decision& out) {
-  if (ctx.policy.reminder_after <= Duration::zero()) return;
-  const Time due = next_send_time(ctx.policy, conv.requested_at + ctx.policy.reminder_after);
-  if (due >= conv.expires_at) return;
-  auto text = render(ctx, message::kReminder, conv.locale, conversation_vars(ctx, c, conv));
-  if (!text) return;
-  out.messages.push_back(
-      outgoing(MessageKind::kReminder,
-               SendText{conv.chat_id, *text, true, {}, conv.business_connection_id}, due, 0));
-}
-
 }  // namespace
 
 Time transaction_due(const Ctx& ctx) {
@@ -97,10 +84,22 @@ Outcome request(const Ctx& ctx, Customer& customer, const RequestSpec& spec, Dec
     body.text_without_keyboard = body.text + "\n\n" + *hint;
   }
   out.messages.push_back(outgoing(MessageKind::kRequest, std::move(body), spec.due, 0));
-  add_reminder(ctx, customer, conv, out);
   out.conversation = conv;
   customer.last_request_at = spec.due;
   return Outcome{Outcome::Status::kScheduled, "", spec.due};
+}
+
+// One nudge without a keyboard: the request above keeps its buttons, and a button on a
+// second message would not match the conversation's request_message_id.
+void add_reminder(const Ctx& ctx, const Customer& c, const Conversation& conv, Decision& out) {
+  if (ctx.policy.reminder_after <= Duration::zero()) return;
+  const Time due = next_send_time(ctx.policy, ctx.now + ctx.policy.reminder_after);
+  if (due >= conv.expires_at) return;
+  auto text = render(ctx, message::kReminder, conv.locale, conversation_vars(ctx, c, conv));
+  if (!text) return;
+  out.messages.push_back(
+      outgoing(MessageKind::kReminder,
+               SendText{conv.chat_id, *text, true, {}, conv.business_connection_id}, due, conv.id));
 }
 
 bool close_open_conversation(const Ctx& ctx, Decision& out) {

@@ -25,7 +25,8 @@ Conversation unsent_request(Time now) {
 
 }  // namespace
 
-TEST_CASE("a sent request keeps its message id on the conversation", "[engine][delivery]") {
+TEST_CASE("a sent request keeps its message id on the conversation and schedules its reminder",
+          "[engine][delivery]") {
   EngineFixture f;
   const auto report = sent(MessageKind::kRequest, 900);
   CHECK(f.lookup(report).chat_id == std::optional<ChatId>(kChat));
@@ -36,9 +37,41 @@ TEST_CASE("a sent request keeps its message id on the conversation", "[engine][d
   CHECK(d.conversation->request_message_id == std::optional<int64_t>(900));
   CHECK(d.conversation->state == ConversationState::kAwaitingRating);
   CHECK_FALSE(d.customer);
-  CHECK(d.messages.empty());
   CHECK(d.cancellations.empty());
   CHECK_FALSE(d.cancel_chat);
+
+  // REMINDER_AFTER from the send, not from when the request was scheduled (an hour ago).
+  REQUIRE(d.messages.size() == 1);
+  const auto& reminder = d.messages[0];
+  CHECK(reminder.kind == MessageKind::kReminder);
+  CHECK(reminder.due_at == f.now + 24h);
+  CHECK(reminder.conversation_id == std::optional<int64_t>(kConversationId));
+  const auto& body = text_of(reminder);
+  CHECK(body.chat_id == kChat);
+  CHECK(body.text == "Reminder from Cafe");
+  CHECK(body.keyboard.empty());
+
+  SECTION("REMINDER_AFTER=0 schedules none") {
+    f.policy.reminder_after = 0ms;
+    const auto without = f.decide(report, with(stored_customer(), unsent_request(f.now)));
+    CHECK(without.conversation);
+    CHECK(without.messages.empty());
+  }
+  SECTION("none when the conversation would expire first") {
+    Conversation conv = unsent_request(f.now);
+    conv.expires_at = f.now + 24h;
+    CHECK(f.decide(report, with(stored_customer(), conv)).messages.empty());
+  }
+  SECTION("quiet hours move it to the window's end") {
+    f.policy.quiet_hours = QuietHours{11 * 60, 14 * 60};  // sent at 12:00 UTC
+    const auto quiet = f.decide(report, with(stored_customer(), unsent_request(f.now)));
+    REQUIRE(quiet.messages.size() == 1);
+    CHECK(quiet.messages[0].due_at == f.now + 26h);
+  }
+  SECTION("none once the customer has rated (a typed rating can come first)") {
+    const auto rated = f.decide(report, with(stored_customer(), awaiting_comment(f.now, 4)));
+    CHECK(rated.messages.empty());
+  }
 }
 
 TEST_CASE("a sent comment prompt keeps its message id, for taking Skip away later",

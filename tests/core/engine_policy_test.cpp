@@ -15,13 +15,13 @@ void check_skipped(const Decision& d, const std::string& reason) {
 
 }  // namespace
 
-TEST_CASE("a sale schedules a request with five rating buttons and a reminder",
-          "[engine][policy]") {
+TEST_CASE("a sale schedules a request with five rating buttons", "[engine][policy]") {
   EngineFixture f;
   const auto d = f.decide(sale("evt-1", kChat), with(stored_customer()));
 
   CHECK(d.outcome.status == Outcome::Status::kScheduled);
-  REQUIRE(kinds(d) == std::vector{Kind::kRequest, Kind::kReminder});
+  // Its reminder comes when the request is sent (engine_delivery_test).
+  REQUIRE(kinds(d) == std::vector{Kind::kRequest});
   const auto& request = d.messages[0];
   CHECK(request.due_at == f.now);
   CHECK(request.conversation_id == 0);
@@ -35,11 +35,6 @@ TEST_CASE("a sale schedules a request with five rating buttons and a reminder",
     CHECK(body.keyboard[0][i].callback_data == "rate:" + std::to_string(i + 1));
     CHECK(body.keyboard[0][i].text.rfind(std::to_string(i + 1), 0) == 0);
   }
-
-  const auto& reminder = d.messages[1];
-  CHECK(reminder.due_at == f.now + 24h);
-  CHECK(reminder.conversation_id == 0);
-  CHECK(text_of(reminder).keyboard.empty());
 
   REQUIRE(d.conversation);
   const auto& conv = *d.conversation;
@@ -55,12 +50,6 @@ TEST_CASE("a sale schedules a request with five rating buttons and a reminder",
   CHECK(conv.expires_at == f.now + f.policy.conversation_ttl);
   REQUIRE(d.customer);
   CHECK(d.customer->last_request_at == f.now);
-
-  SECTION("REMINDER_AFTER=0 sends no reminder") {
-    f.policy.reminder_after = 0ms;
-    CHECK(kinds(f.decide(sale("evt-1", kChat), with(stored_customer()))) ==
-          std::vector{Kind::kRequest});
-  }
 }
 
 TEST_CASE("REQUEST_DELAY sets when the request is due", "[engine][policy]") {
@@ -70,7 +59,6 @@ TEST_CASE("REQUEST_DELAY sets when the request is due", "[engine][policy]") {
   CHECK(only(d, Kind::kRequest).due_at == f.now + 2h);
   CHECK(d.conversation->requested_at == f.now + 2h);
   CHECK(d.customer->last_request_at == f.now + 2h);
-  CHECK(only(d, Kind::kReminder).due_at == f.now + 26h);
 }
 
 TEST_CASE("quiet hours defer a sale request to the window's end in TIMEZONE", "[engine][policy]") {

@@ -98,14 +98,24 @@ TEST_CASE("delivery results reach the rules through the intake's follow-up", "[i
   const core::Lookup chat{testing::kChat, {}, {}, {}};
   const auto state = [&] { return testing::peek(db, chat); };
 
-  SECTION("a sent request keeps its message id") {
+  SECTION("a sent request keeps its message id and schedules its reminder") {
     const store::DeliveryOutcome sent{store::DeliveryOutcome::Status::kSent, 777, {}, ""};
     const auto follow_up = intake.follow_up(request, sent);
     REQUIRE(follow_up);
     REQUIRE(db.complete("web.1", request.id, sent, fixture.now, &*follow_up).ok());
     CHECK(state().conversation->request_message_id == std::optional<int64_t>(777));
+    const auto day_later = fixture.now + std::chrono::hours(24);
+    const store::Lease later{"web.1", day_later + std::chrono::seconds(20)};
+    const auto early = db.claim_due(later, day_later - std::chrono::milliseconds(1), 10);
+    REQUIRE(early.ok());
+    CHECK(early->empty());
+    auto reminders = db.claim_due(later, day_later, 10);
+    REQUIRE(reminders.ok());
+    REQUIRE(reminders->size() == 1);
+    CHECK(reminders->at(0).kind == core::MessageKind::kReminder);
+    CHECK(reminders->at(0).conversation_id == request.conversation_id);
   }
-  SECTION("a 403 makes the customer unreachable, closes the conversation, stops the reminder") {
+  SECTION("a 403 makes the customer unreachable, closes the conversation, and no reminder") {
     const store::DeliveryOutcome blocked{
         store::DeliveryOutcome::Status::kUnreachable, {}, {}, "403 blocked"};
     const auto follow_up = intake.follow_up(request, blocked);
