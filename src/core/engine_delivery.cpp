@@ -23,9 +23,13 @@ Decision on_sent(const Ctx& ctx, const DeliveryReport& r) {
   updated.*field = r.message_id;
   out.conversation = updated;
   out.outcome.status = Outcome::Status::kHandled;
-  // The message id is kept once, so a report seen twice schedules one reminder.
+  // The message id is kept once, so a report seen twice schedules one reminder. A
+  // reminder queued with the request (as earlier versions did, and an old instance may
+  // still do during a rolling deploy) is replaced, not doubled: cancellations are applied
+  // before inserts.
   if (r.kind == MessageKind::kRequest && ctx.state.customer &&
       conv->state == ConversationState::kAwaitingRating && conv->is_open(ctx.now)) {
+    out.cancellations.push_back(Cancellation{conv->id, {MessageKind::kReminder}});
     add_reminder(ctx, *ctx.state.customer, updated, out);
   }
   return out;

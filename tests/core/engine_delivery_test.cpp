@@ -37,8 +37,11 @@ TEST_CASE("a sent request keeps its message id on the conversation and schedules
   CHECK(d.conversation->request_message_id == std::optional<int64_t>(900));
   CHECK(d.conversation->state == ConversationState::kAwaitingRating);
   CHECK_FALSE(d.customer);
-  CHECK(d.cancellations.empty());
   CHECK_FALSE(d.cancel_chat);
+  // A reminder queued with the request by an earlier version is replaced, not doubled.
+  REQUIRE(d.cancellations.size() == 1);
+  CHECK(d.cancellations[0].conversation_id == kConversationId);
+  CHECK(d.cancellations[0].kinds == std::vector{MessageKind::kReminder});
 
   // REMINDER_AFTER from the send, not from when the request was scheduled (an hour ago).
   REQUIRE(d.messages.size() == 1);

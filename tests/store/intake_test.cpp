@@ -115,6 +115,24 @@ TEST_CASE("delivery results reach the rules through the intake's follow-up", "[i
     CHECK(reminders->at(0).kind == core::MessageKind::kReminder);
     CHECK(reminders->at(0).conversation_id == request.conversation_id);
   }
+  SECTION("a reminder queued with the request by an earlier version is replaced, not doubled") {
+    core::Decision eager;
+    eager.messages.push_back(
+        testing::make_text(core::MessageKind::kReminder, testing::kChat, "queued early",
+                           fixture.now + std::chrono::hours(23), request.conversation_id));
+    REQUIRE(testing::apply(db, {Source::kEvent, "eager-reminder"}, eager).status ==
+            Status::kApplied);
+    const store::DeliveryOutcome sent{store::DeliveryOutcome::Status::kSent, 778, {}, ""};
+    const auto follow_up = intake.follow_up(request, sent);
+    REQUIRE(follow_up);
+    REQUIRE(db.complete("web.1", request.id, sent, fixture.now, &*follow_up).ok());
+    const auto two_days = fixture.now + std::chrono::hours(48);
+    auto due = db.claim_due({"web.1", two_days + std::chrono::seconds(20)}, two_days, 10);
+    REQUIRE(due.ok());
+    REQUIRE(due->size() == 1);
+    CHECK(due->at(0).kind == core::MessageKind::kReminder);
+    CHECK(std::get<core::SendText>(due->at(0).body).text != "queued early");
+  }
   SECTION("a 403 makes the customer unreachable, closes the conversation, and no reminder") {
     const store::DeliveryOutcome blocked{
         store::DeliveryOutcome::Status::kUnreachable, {}, {}, "403 blocked"};
