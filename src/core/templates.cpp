@@ -4,6 +4,9 @@
 #include <charconv>
 #include <exception>
 #include <kainjow/mustache.hpp>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "utf8.h"
 
@@ -122,36 +125,62 @@ data to_data(const RenderVars& vars) {
 }
 
 // A parsed template (or why it could not be parsed), escaping for Telegram's HTML.
-struct Parsed {
+// kainjow's render() is not const (it may record an error), so renders use copies of the
+// parsed tree, kept for reuse: a render copies the tree only when every copy is in use,
+// so there are at most as many as renders ever ran at once.
+class Parsed {
+ public:
   explicit Parsed(const std::string& source) {
     try {
-      tmpl.emplace(source);
-      if (!tmpl->is_valid()) {
-        error = tmpl->error_message();
-        tmpl.reset();
+      tmpl_.emplace(source);
+      if (!tmpl_->is_valid()) {
+        error_ = tmpl_->error_message();
+        tmpl_.reset();
         return;
       }
-      tmpl->set_custom_escape([](const std::string& s) { return escape_html(s); });
+      tmpl_->set_custom_escape([](const std::string& s) { return escape_html(s); });
     } catch (const std::exception& e) {
-      error = e.what();
-      tmpl.reset();
+      error_ = e.what();
+      tmpl_.reset();
     }
   }
-  std::optional<mustache> tmpl;  // nullopt: `error` says why
-  std::string error;
-};
 
-Result<std::string> render_parsed(const Parsed& parsed, const RenderVars& vars) {
-  if (!parsed.tmpl) return Error{parsed.error};
-  try {
-    mustache tmpl = *parsed.tmpl;  // render() is not const: it may record an error
-    std::string out = tmpl.render(to_data(vars));
-    if (!tmpl.is_valid()) return Error{tmpl.error_message()};
-    return trim_ascii(out);
-  } catch (const std::exception& e) {
-    return Error{e.what()};
+  Result<std::string> render(const RenderVars& vars) const {
+    if (!tmpl_) return Error{error_};
+    try {
+      std::unique_ptr<mustache> copy = take();
+      std::string out;
+      copy->render(to_data(vars), [&out](const std::string& piece) { out += piece; });
+      if (!copy->is_valid()) return Error{copy->error_message()};  // not reused
+      give_back(std::move(copy));
+      return trim_ascii(out);
+    } catch (const std::exception& e) {
+      return Error{e.what()};
+    }
   }
-}
+
+ private:
+  std::unique_ptr<mustache> take() const {
+    {
+      const std::lock_guard lock(spare_mutex_);
+      if (!spare_.empty()) {
+        std::unique_ptr<mustache> copy = std::move(spare_.back());
+        spare_.pop_back();
+        return copy;
+      }
+    }
+    return std::make_unique<mustache>(*tmpl_);
+  }
+  void give_back(std::unique_ptr<mustache> copy) const {
+    const std::lock_guard lock(spare_mutex_);
+    spare_.push_back(std::move(copy));
+  }
+
+  std::optional<mustache> tmpl_;  // nullopt: `error_` says why
+  std::string error_;
+  mutable std::mutex spare_mutex_;
+  mutable std::vector<std::unique_ptr<mustache>> spare_;
+};
 
 }  // namespace
 
@@ -242,7 +271,7 @@ Result<std::string> TemplateSet::render(const std::string& message_name, const s
     if (it == compiled_->by_locale.end()) continue;
     auto parsed = it->second.find(message_name);
     if (parsed == it->second.end()) continue;
-    auto rendered = render_parsed(parsed->second, vars);
+    auto rendered = parsed->second.render(vars);
     if (!rendered) {
       return Error{candidate + "/" + message_name + ".mustache: " + rendered.error().message};
     }
