@@ -1,16 +1,19 @@
 #include "reviewbot/store/group_commit.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <string>
 #include <vector>
 
 namespace reviewbot::store {
 
+// One caller's input, on its stack; guarded by GroupCommit::mutex_.
 struct GroupCommit::Waiting {
   BatchInput input;
   ProcessResult result;
   bool taken = false;  // in a batch: another thread commits it
   bool done = false;
+  std::condition_variable wake;  // done, or first in the queue with nobody committing
 };
 
 GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters)
@@ -18,12 +21,12 @@ GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters
 
 ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lookup,
                                    const DecideFn& decide) {
-  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, false};
+  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, false, {}};
   std::unique_lock lock(mutex_);
   queue_.push_back(&mine);
   while (!mine.done) {
     if (committing_ || mine.taken) {
-      changed_.wait(lock);
+      mine.wake.wait(lock);
     } else {
       commit_next(lock);
     }
@@ -57,10 +60,11 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
     results.assign(n, failed);
   }
 
-  // The next batch may start while this one waits for the disk.
+  // The next batch may start while this one waits for the disk: the oldest queued input's
+  // thread commits it (only that thread is woken).
   lock.lock();
   committing_ = false;
-  changed_.notify_all();
+  if (!queue_.empty()) queue_.front()->wake.notify_one();
   lock.unlock();
   if (const core::Status synced = store_.sync(); !synced) {
     ProcessResult failed;
@@ -72,9 +76,9 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
   for (std::size_t i = 0; i < n; ++i) {
     batch[i]->result = std::move(results[i]);
     batch[i]->done = true;
+    batch[i]->wake.notify_one();  // this thread's own input among them: nobody waits there
   }
   counters_.count_batch(n);
-  changed_.notify_all();
 }
 
 std::size_t GroupCommit::waiting() const {

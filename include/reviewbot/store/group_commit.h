@@ -8,10 +8,11 @@
 // A batch is committed with process_batch_unsynced; the next batch may start as soon as
 // that returns, while this batch's thread waits in InputStore::sync() for the disk. Each
 // caller gets its own input's result once its batch is durable (or has failed).
+// A waiting caller is woken only when there is something for it to do: its batch is done,
+// or it is the oldest queued input and nobody commits (it then commits the next batch).
 // Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <mutex>
@@ -44,10 +45,9 @@ class GroupCommit {
   InputStore& store_;
   const std::size_t max_batch_;
   InputCounters& counters_;
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;  // a batch finished
-  std::deque<Waiting*> queue_;       // submitted, not yet in a batch
-  bool committing_ = false;          // a thread is in process_batch_unsynced
+  mutable std::mutex mutex_;     // guards queue_, committing_ and every Waiting
+  std::deque<Waiting*> queue_;  // submitted, not yet in a batch
+  bool committing_ = false;     // a thread is in process_batch_unsynced
 };
 
 }  // namespace reviewbot::store
