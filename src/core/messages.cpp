@@ -1,6 +1,9 @@
 #include "reviewbot/core/messages.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "utf8.h"
 
 namespace reviewbot::core {
 namespace {
@@ -11,21 +14,6 @@ constexpr MessageKind kAllKinds[] = {
     MessageKind::kRequest,        MessageKind::kReminder, MessageKind::kRatingAck,
     MessageKind::kCommentPrompt,  MessageKind::kThankYou, MessageKind::kOwnerAlert,
     MessageKind::kCallbackAnswer, MessageKind::kNotice,   MessageKind::kOwnerReply};
-
-json keyboard_to_json(const Keyboard& keyboard) {
-  json rows = json::array();
-  for (const auto& row : keyboard) {
-    json buttons = json::array();
-    for (const auto& b : row) {
-      json button = {{"text", b.text}};
-      if (!b.url.empty()) button["url"] = b.url;
-      if (!b.callback_data.empty()) button["callback_data"] = b.callback_data;
-      buttons.push_back(std::move(button));
-    }
-    rows.push_back(std::move(buttons));
-  }
-  return rows;
-}
 
 Keyboard keyboard_from_json(const json& rows) {
   Keyboard keyboard;
@@ -39,9 +27,114 @@ Keyboard keyboard_from_json(const json& rows) {
   return keyboard;
 }
 
-void put_connection(json& j, const std::optional<std::string>& connection) {
-  if (connection) j["business_connection_id"] = *connection;
-}
+// Writes one JSON object. Payloads are encoded on every queued message, inside the
+// intake's batch, so this writes text directly instead of building an nlohmann tree.
+class ObjectWriter {
+ public:
+  ObjectWriter() { out_.push_back('{'); }
+  ObjectWriter& str(std::string_view key, std::string_view value) {
+    name(key);
+    append_string(value);
+    return *this;
+  }
+  ObjectWriter& num(std::string_view key, int64_t value) {
+    name(key);
+    out_ += std::to_string(value);
+    return *this;
+  }
+  ObjectWriter& boolean(std::string_view key, bool value) {
+    name(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  ObjectWriter& opt_str(std::string_view key, const std::optional<std::string>& value) {
+    return value ? str(key, *value) : *this;
+  }
+  ObjectWriter& keyboard(std::string_view key, const Keyboard& rows) {
+    name(key);
+    out_.push_back('[');
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      out_ += r == 0 ? "[" : ",[";
+      for (std::size_t b = 0; b < rows[r].size(); ++b) {
+        const Button& button = rows[r][b];
+        out_ += b == 0 ? "{" : ",{";
+        out_ += "\"text\":";
+        append_string(button.text);
+        if (!button.url.empty()) {
+          out_ += ",\"url\":";
+          append_string(button.url);
+        }
+        if (!button.callback_data.empty()) {
+          out_ += ",\"callback_data\":";
+          append_string(button.callback_data);
+        }
+        out_.push_back('}');
+      }
+      out_.push_back(']');
+    }
+    out_.push_back(']');
+    return *this;
+  }
+  std::string done() && {
+    out_.push_back('}');
+    return std::move(out_);
+  }
+
+ private:
+  void name(std::string_view key) {
+    if (out_.size() > 1) out_.push_back(',');
+    append_string(key);
+    out_.push_back(':');
+  }
+  // A JSON string literal. Bytes that are not UTF-8 are written as U+FFFD, so every text
+  // encodes (nlohmann's dump would throw) and the payload always parses back.
+  void append_string(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_.push_back('"');
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const auto c = static_cast<unsigned char>(text[pos]);
+      if (c >= 0x80) {
+        const std::size_t start = pos;
+        if (utf8::next(text, pos) == U'\uFFFD') {
+          out_ += "\xEF\xBF\xBD";  // U+FFFD
+        } else {
+          out_.append(text.substr(start, pos - start));
+        }
+        continue;
+      }
+      ++pos;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        default:
+          if (c < 0x20) {
+            out_ += "\\u00";
+            out_.push_back(kHex[c >> 4]);
+            out_.push_back(kHex[c & 0xf]);
+          } else {
+            out_.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    out_.push_back('"');
+  }
+
+  std::string out_;
+};
 
 std::optional<std::string> get_connection(const json& j) {
   if (auto it = j.find("business_connection_id"); it != j.end()) return it->get<std::string>();
@@ -102,28 +195,27 @@ void set_chat(MessageBody& body, ChatId chat) {
 }
 
 std::string to_json(const MessageBody& body) {
-  json j;
+  ObjectWriter j;
   if (const auto* m = std::get_if<SendText>(&body)) {
-    j = {{"type", "send_text"}, {"chat_id", m->chat_id}, {"text", m->text}, {"html", m->html}};
-    if (!m->keyboard.empty()) j["keyboard"] = keyboard_to_json(m->keyboard);
-    put_connection(j, m->business_connection_id);
-    if (!m->text_without_keyboard.empty()) j["text_without_keyboard"] = m->text_without_keyboard;
+    j.str("type", "send_text").num("chat_id", m->chat_id).str("text", m->text);
+    j.boolean("html", m->html);
+    if (!m->keyboard.empty()) j.keyboard("keyboard", m->keyboard);
+    j.opt_str("business_connection_id", m->business_connection_id);
+    if (!m->text_without_keyboard.empty()) {
+      j.str("text_without_keyboard", m->text_without_keyboard);
+    }
   } else if (const auto* e = std::get_if<EditText>(&body)) {
-    j = {{"type", "edit_text"},
-         {"chat_id", e->chat_id},
-         {"message_id", e->message_id},
-         {"text", e->text},
-         {"html", e->html}};
-    put_connection(j, e->business_connection_id);
+    j.str("type", "edit_text").num("chat_id", e->chat_id).num("message_id", e->message_id);
+    j.str("text", e->text).boolean("html", e->html);
+    j.opt_str("business_connection_id", e->business_connection_id);
   } else if (const auto* r = std::get_if<RemoveKeyboard>(&body)) {
-    j = {{"type", "remove_keyboard"}, {"chat_id", r->chat_id}, {"message_id", r->message_id}};
-    put_connection(j, r->business_connection_id);
+    j.str("type", "remove_keyboard").num("chat_id", r->chat_id).num("message_id", r->message_id);
+    j.opt_str("business_connection_id", r->business_connection_id);
   } else if (const auto* a = std::get_if<AnswerCallback>(&body)) {
-    j = {{"type", "answer_callback"},
-         {"callback_query_id", a->callback_query_id},
-         {"text", a->text}};
+    j.str("type", "answer_callback").str("callback_query_id", a->callback_query_id);
+    j.str("text", a->text);
   }
-  return j.dump();
+  return std::move(j).done();
 }
 
 std::optional<MessageBody> message_body_from_json(const std::string& text) {

@@ -1,6 +1,9 @@
 #include "reviewbot/core/messages.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "reviewbot/core/events.h"
 
@@ -57,4 +60,70 @@ TEST_CASE("message kinds and states map to their stored names and back", "[messa
   CHECK_FALSE(message_kind_from_string("bogus"));
   CHECK(conversation_state_from_string("awaiting_comment") == ConversationState::kAwaitingComment);
   CHECK(transaction_type_from_string("transaction.refunded") == TransactionEvent::Type::kRefunded);
+}
+
+TEST_CASE("every payload kind round-trips text with quotes, control characters and non-ASCII",
+          "[messages]") {
+  const std::string hostile = "say \"hi\" \\ <b>&</b>\n\ttab\r\x01\x1f\x7f é ✓ 😀 end";
+  const std::vector<MessageBody> bodies = {
+      SendText{42,
+               hostile,
+               false,
+               {{{hostile, "rate:\"1\"", ""}, {"url", "", hostile}}},
+               hostile,
+               hostile},
+      SendText{-7, "", true, {}, std::nullopt},
+      EditText{42, 9, hostile, true, hostile},
+      EditText{42, 9, "x", false, std::nullopt},
+      RemoveKeyboard{42, 10, hostile},
+      RemoveKeyboard{42, 10, std::nullopt},
+      AnswerCallback{hostile, hostile}};
+  for (const MessageBody& body : bodies) {
+    const std::string json = to_json(body);
+    INFO(json);
+    CHECK(nlohmann::json::accept(json));
+    const auto back = message_body_from_json(json);
+    REQUIRE(back);
+    CHECK(to_json(*back) == json);
+    CHECK(back->index() == body.index());
+    CHECK(chat_of(*back) == chat_of(body));
+  }
+  const auto send_back = message_body_from_json(to_json(bodies[0]));
+  const auto& send = std::get<SendText>(send_back.value());
+  CHECK(send.text == hostile);
+  CHECK_FALSE(send.html);
+  CHECK(send.keyboard[0][0].text == hostile);
+  CHECK(send.keyboard[0][0].callback_data == "rate:\"1\"");
+  CHECK(send.keyboard[0][1].url == hostile);
+  CHECK(send.business_connection_id == hostile);
+  CHECK(send.text_without_keyboard == hostile);
+  const auto edit_back = message_body_from_json(to_json(bodies[2]));
+  const auto& edit = std::get<EditText>(edit_back.value());
+  CHECK(edit.message_id == 9);
+  CHECK(edit.text == hostile);
+  CHECK(edit.business_connection_id == hostile);
+  const auto answer_back = message_body_from_json(to_json(bodies[6]));
+  const auto& answer = std::get<AnswerCallback>(answer_back.value());
+  CHECK(answer.callback_query_id == hostile);
+  CHECK(answer.text == hostile);
+}
+
+TEST_CASE("bytes that are not UTF-8 are stored as U+FFFD, never refused", "[messages]") {
+  // A lone continuation byte, a truncated sequence, an overlong '/', a surrogate.
+  const std::string broken =
+      "a\x80"
+      "b\xE2\x82"
+      "c\xC0\xAF"
+      "d\xED\xA0\x80"
+      "e";
+  const std::string json = to_json(SendText{1, broken, true, {}, {}});
+  REQUIRE(nlohmann::json::accept(json));
+  const auto back = message_body_from_json(json);
+  REQUIRE(back);
+  const std::string& text = std::get<SendText>(*back).text;
+  CHECK(text.find('\x80') == std::string::npos);
+  CHECK(text.rfind("a\xEF\xBF\xBD"
+                   "b",
+                   0) == 0);
+  CHECK(text.back() == 'e');
 }
