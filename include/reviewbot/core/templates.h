@@ -81,7 +81,8 @@ class TemplateSet {
   TemplateSet();
   // sources: locale -> (file stem -> mustache text); stems are message names, request
   // names, or "<name>.<variant>". Each source is parsed here, once; a render works on a
-  // copy of the parsed template (so renders on many threads share nothing mutable).
+  // spare copy of the parsed template, kept for the next render (renders on many threads
+  // never share one).
   TemplateSet(std::vector<Rule> rules,
               std::map<std::string, std::map<std::string, std::string>> sources);
 
