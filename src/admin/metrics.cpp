@@ -157,6 +157,13 @@ void render_inputs(const MetricsSnapshot& s, Exposition& e) {
     e.sample("reviewbot_input_batches_total", {}, s.input_batches);
     e.sample("reviewbot_batched_inputs_total", {}, s.batched_inputs);
   }
+  e.family("reviewbot_early_decisions_total", "counter",
+           "Inputs decided before their transaction, on the state read outside it (SQLite): "
+           "kept when the transaction read the same state, else redone in it.");
+  if (s.early_decisions_kept + s.early_decisions_redone > 0) {
+    e.sample("reviewbot_early_decisions_total", {{"result", "kept"}}, s.early_decisions_kept);
+    e.sample("reviewbot_early_decisions_total", {{"result", "redone"}}, s.early_decisions_redone);
+  }
 }
 
 void render_http(const MetricsSnapshot& s, Exposition& e) {

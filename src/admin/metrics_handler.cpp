@@ -38,6 +38,8 @@ MetricsSnapshot collect_metrics(const MetricsSources& sources) {
   snapshot.events = input_counts(sources.inputs, store::InboundKey::Source::kEvent);
   snapshot.input_batches = sources.inputs.batches();
   snapshot.batched_inputs = sources.inputs.batched_inputs();
+  snapshot.early_decisions_kept = sources.inputs.early_decisions(true);
+  snapshot.early_decisions_redone = sources.inputs.early_decisions(false);
 
   snapshot.version = REVIEWBOT_VERSION;
   snapshot.start_time_seconds =

@@ -211,6 +211,17 @@ std::vector<ProcessResult> SqliteStore::run_batch(std::span<const BatchInput> in
   return results;
 }
 
+std::optional<core::Snapshot> SqliteStore::try_read_snapshot(const core::Lookup& lookup) {
+  if (!reader_) return std::nullopt;
+  std::unique_lock lock(read_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  try {
+    return sqlite_detail::load_snapshot(*reader_, lookup);
+  } catch (const std::exception&) {
+    return std::nullopt;  // the input's transaction reads it again
+  }
+}
+
 bool SqliteStore::ping() {
   try {
     // A write that changes nothing still needs the write lock and a writable file.

@@ -46,6 +46,7 @@ const std::vector<std::pair<std::string, std::string>> kFamilies = {
     {"reviewbot_inputs_total", "counter"},
     {"reviewbot_input_batches_total", "counter"},
     {"reviewbot_batched_inputs_total", "counter"},
+    {"reviewbot_early_decisions_total", "counter"},
     {"reviewbot_http_requests_total", "counter"},
     {"reviewbot_build_info", "gauge"},
     {"reviewbot_start_time_seconds", "gauge"},
@@ -68,6 +69,8 @@ admin::MetricsSnapshot full_snapshot() {
   s.events = {30, 31, 32};
   s.input_batches = 40;
   s.batched_inputs = 123;
+  s.early_decisions_kept = 50;
+  s.early_decisions_redone = 4;
   s.http_requests = {{"/v1/events", 202, 4}, {"/healthz", 200, 3}, {"/v1/events", 200, 1}};
   s.version = "1.2.3";
   s.start_time_seconds = 1800000000.5;
@@ -167,6 +170,18 @@ TEST_CASE("group commits are counted with the inputs in them, and left out witho
   const std::string unbatched = admin::render_metrics(s);
   CHECK(unbatched.find("\nreviewbot_input_batches_total ") == std::string::npos);
   CHECK(has_line(unbatched, "# TYPE reviewbot_input_batches_total counter"));
+}
+
+TEST_CASE("early decisions are counted kept and redone, and left out without any", "[metrics]") {
+  auto s = full_snapshot();
+  const std::string text = admin::render_metrics(s);
+  CHECK(has_line(text, R"(reviewbot_early_decisions_total{result="kept"} 50)"));
+  CHECK(has_line(text, R"(reviewbot_early_decisions_total{result="redone"} 4)"));
+  s.early_decisions_kept = 0;
+  s.early_decisions_redone = 0;
+  const std::string none = admin::render_metrics(s);
+  CHECK(none.find("\nreviewbot_early_decisions_total{") == std::string::npos);
+  CHECK(has_line(none, "# TYPE reviewbot_early_decisions_total counter"));
 }
 
 TEST_CASE("HTTP requests are listed by route, then code", "[metrics]") {

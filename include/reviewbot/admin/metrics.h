@@ -48,6 +48,10 @@ struct MetricsSnapshot {
   InputCounts events;                // POST /v1/events
   std::uint64_t input_batches = 0;   // group commits (store::InputCounters::batches)
   std::uint64_t batched_inputs = 0;  // inputs in them
+  // Decisions made before the input's transaction, kept or made again in it
+  // (store::InputCounters::early_decisions).
+  std::uint64_t early_decisions_kept = 0;
+  std::uint64_t early_decisions_redone = 0;
 
   std::vector<HttpRequestCount> http_requests;  // any order
 

@@ -29,6 +29,7 @@ struct BusinessConnection {
   std::string id;
   UserId owner_user_id = 0;
   bool enabled = true;
+  bool operator==(const BusinessConnection&) const = default;
 };
 
 // Stored state for one event, loaded inside the event's transaction.
@@ -47,6 +48,10 @@ struct Snapshot {
   // The chat of the customer holding lookup.external_id (nullopt: nobody holds it, or that
   // customer has no chat), so a deep link binds one chat only.
   std::optional<ChatId> external_id_chat;
+  // Equal snapshots get equal decisions (at the same time): the intake decides early on a
+  // snapshot read outside the write transaction and keeps that decision when the
+  // transaction's own snapshot is equal.
+  bool operator==(const Snapshot&) const = default;
 };
 
 // The answer for POST /v1/events (and a log line for every event).

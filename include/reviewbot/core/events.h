@@ -83,6 +83,7 @@ struct TransactionEvent {
   std::optional<double> amount;
   std::string currency;
   std::vector<TransactionItem> items;
+  bool operator==(const TransactionEvent&) const = default;
 };
 const char* to_string(TransactionEvent::Type t);  // "transaction.completed", ...
 std::optional<TransactionEvent::Type> transaction_type_from_string(const std::string& s);

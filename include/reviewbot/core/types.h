@@ -50,6 +50,7 @@ struct Customer {
 
   // The name messages and owner views use: the shop's name first, else Telegram's.
   const std::string& display_name() const { return name.empty() ? telegram_name : name; }
+  bool operator==(const Customer&) const = default;
 };
 
 enum class ConversationState {
@@ -95,6 +96,7 @@ struct Conversation {
             state == ConversationState::kAwaitingComment) &&
            now < expires_at;
   }
+  bool operator==(const Conversation&) const = default;
 };
 
 // A stored review as the admin API lists it (a rated conversation).

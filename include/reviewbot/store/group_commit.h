@@ -45,7 +45,7 @@ class GroupCommit {
   InputStore& store_;
   const std::size_t max_batch_;
   InputCounters& counters_;
-  mutable std::mutex mutex_;     // guards queue_, committing_ and every Waiting
+  mutable std::mutex mutex_;    // guards queue_, committing_ and every Waiting
   std::deque<Waiting*> queue_;  // submitted, not yet in a batch
   bool committing_ = false;     // a thread is in process_batch_unsynced
 };

@@ -27,6 +27,14 @@ class InputCounters {
     batched_inputs_.fetch_add(inputs, std::memory_order_relaxed);
   }
   std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  // A decision made before the input's transaction (Intake): kept, because the
+  // transaction's snapshot was the one it was made on, or made again.
+  void count_early_decision(bool kept) {
+    (kept ? early_kept_ : early_redone_).fetch_add(1, std::memory_order_relaxed);
+  }
+  std::uint64_t early_decisions(bool kept) const {
+    return (kept ? early_kept_ : early_redone_).load(std::memory_order_relaxed);
+  }
   std::uint64_t batched_inputs() const { return batched_inputs_.load(std::memory_order_relaxed); }
 
  private:
@@ -39,6 +47,8 @@ class InputCounters {
   std::array<std::atomic<std::uint64_t>, kSources * kStatuses> counts_{};
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> batched_inputs_{0};
+  std::atomic<std::uint64_t> early_kept_{0};
+  std::atomic<std::uint64_t> early_redone_{0};
 };
 
 }  // namespace reviewbot::store

@@ -58,6 +58,9 @@ class SqliteStore final : public Store {
   std::vector<ProcessResult> process_batch_unsynced(std::span<const BatchInput> inputs) override;
   core::Status sync() override;
   std::size_t max_batch() const override { return max_batch_; }
+  // Through the read connection, only when no other thread holds it (never waits); nullopt
+  // for an in-memory database, which has no read connection.
+  std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) override;
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
   // for a retry gets nothing; callback answers (chat 0) are not chat-ordered.
@@ -149,7 +152,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite_detail::Connection> writer_;
 
   // read_mu_ guards reader_, the read-only connection of a file database, used by
-  // list_reviews, stats, outbox_stats and ping. For ":memory:" reader_ is null.
+  // list_reviews, stats, outbox_stats, ping and try_read_snapshot. For ":memory:" reader_
+  // is null.
   std::mutex read_mu_;
   std::unique_ptr<sqlite_detail::Connection> reader_;
 };
