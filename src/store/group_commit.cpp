@@ -28,13 +28,13 @@ ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lo
     if (committing_ || mine.taken) {
       mine.wake.wait(lock);
     } else {
-      commit_next(lock);
+      commit_next(lock, mine);
     }
   }
   return std::move(mine.result);
 }
 
-void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
+void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock, const Waiting& self) {
   const std::size_t n = std::min(queue_.size(), max_batch_);
   std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
@@ -60,11 +60,18 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock) {
     results.assign(n, failed);
   }
 
-  // The next batch may start while this one waits for the disk: the oldest queued input's
-  // thread commits it (only that thread is woken).
+  // The next batch may start while this one waits for the disk: the thread of the oldest
+  // queued input commits it (only that thread is woken). Not this thread, which is about to
+  // wait for the disk: when its own input is the oldest (it came after a full batch), the
+  // next one's thread commits it along with the rest.
   lock.lock();
   committing_ = false;
-  if (!queue_.empty()) queue_.front()->wake.notify_one();
+  for (Waiting* w : queue_) {
+    if (w != &self) {
+      w->wake.notify_one();
+      break;
+    }
+  }
   lock.unlock();
   if (const core::Status synced = store_.sync(); !synced) {
     ProcessResult failed;

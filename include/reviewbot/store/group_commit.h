@@ -39,8 +39,8 @@ class GroupCommit {
  private:
   struct Waiting;
   // Commits the queue's oldest inputs and syncs them; called with `lock` held, returns
-  // with it held.
-  void commit_next(std::unique_lock<std::mutex>& lock);
+  // with it held. `self` is the calling thread's own input, in the batch or still queued.
+  void commit_next(std::unique_lock<std::mutex>& lock, const Waiting& self);
 
   InputStore& store_;
   const std::size_t max_batch_;
