@@ -57,18 +57,12 @@ class ObjectWriter {
       out_ += r == 0 ? "[" : ",[";
       for (std::size_t b = 0; b < rows[r].size(); ++b) {
         const Button& button = rows[r][b];
-        out_ += b == 0 ? "{" : ",{";
-        out_ += "\"text\":";
-        append_string(button.text);
-        if (!button.url.empty()) {
-          out_ += ",\"url\":";
-          append_string(button.url);
-        }
-        if (!button.callback_data.empty()) {
-          out_ += ",\"callback_data\":";
-          append_string(button.callback_data);
-        }
-        out_.push_back('}');
+        ObjectWriter object;
+        object.str("text", button.text);
+        if (!button.url.empty()) object.str("url", button.url);
+        if (!button.callback_data.empty()) object.str("callback_data", button.callback_data);
+        if (b > 0) out_.push_back(',');
+        out_ += std::move(object).done();
       }
       out_.push_back(']');
     }

@@ -27,6 +27,7 @@ class InputCounters {
     batched_inputs_.fetch_add(inputs, std::memory_order_relaxed);
   }
   std::uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  std::uint64_t batched_inputs() const { return batched_inputs_.load(std::memory_order_relaxed); }
   // A decision made before the input's transaction (Intake): kept, because the
   // transaction's snapshot was the one it was made on, or made again.
   void count_early_decision(bool kept) {
@@ -35,7 +36,6 @@ class InputCounters {
   std::uint64_t early_decisions(bool kept) const {
     return (kept ? early_kept_ : early_redone_).load(std::memory_order_relaxed);
   }
-  std::uint64_t batched_inputs() const { return batched_inputs_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr std::size_t kSources = 2;   // kTelegramUpdate, kEvent

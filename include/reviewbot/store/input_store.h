@@ -80,11 +80,12 @@ class InputStore {
   // The most inputs worth passing to process_batch at once; 1 = it saves nothing over
   // process() (the Intake then calls process() from each thread).
   virtual std::size_t max_batch() const { return 1; }
-  // The Snapshot for `lookup` as last committed, read outside any write transaction, when
+  // The Snapshot for `lookup` from committed state, read outside any write transaction, when
   // that is cheap right now; nullopt when it is not (no separate read connection, or it is
-  // busy) or the read failed. The intake decides on it before the input's transaction and
-  // keeps that decision only if the transaction loads an equal Snapshot, so a stale or
-  // missing read costs a second decision, never a wrong one. The default reads nothing.
+  // busy) or the read failed. Its parts may be read on either side of a commit. The intake decides
+  // on it before the input's transaction and keeps that decision only if the transaction loads an
+  // equal Snapshot, so a stale or missing read costs a second decision, never a wrong one. The
+  // default reads nothing.
   virtual std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) {
     (void)lookup;
     return std::nullopt;
