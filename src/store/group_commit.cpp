@@ -1,9 +1,7 @@
 #include "reviewbot/store/group_commit.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <string>
-#include <vector>
 
 namespace reviewbot::store {
 
@@ -11,37 +9,64 @@ namespace reviewbot::store {
 struct GroupCommit::Waiting {
   BatchInput input;
   ProcessResult result;
-  bool taken = false;  // in a batch: another thread commits it
   bool done = false;
-  std::condition_variable wake;  // done, or first in the queue with nobody committing
+  std::condition_variable wake;  // done
 };
 
 GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters)
-    : store_(store), max_batch_(std::max<std::size_t>(max_batch, 1)), counters_(counters) {}
+    : store_(store), max_batch_(std::max<std::size_t>(max_batch, 1)), counters_(counters) {
+  writer_ = std::thread([this] { run_writer(); });
+  syncer_ = std::thread([this] { run_syncer(); });
+}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  writer_wake_.notify_one();
+  writer_.join();  // after the queue is committed
+  syncer_.join();  // after the commits are synced
+}
 
 ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lookup,
                                    const DecideFn& decide) {
-  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, false, {}};
+  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, {}};
   std::unique_lock lock(mutex_);
   queue_.push_back(&mine);
-  while (!mine.done) {
-    if (committing_ || mine.taken) {
-      mine.wake.wait(lock);
-    } else {
-      commit_next(lock, mine);
-    }
+  if (writer_idle_) {
+    writer_idle_ = false;
+    writer_wake_.notify_one();
   }
+  mine.wake.wait(lock, [&] { return mine.done; });
   return std::move(mine.result);
 }
 
-void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock, const Waiting& self) {
-  const std::size_t n = std::min(queue_.size(), max_batch_);
-  std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-  for (Waiting* w : batch) w->taken = true;
-  committing_ = true;
-  lock.unlock();
+void GroupCommit::run_writer() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (queue_.empty()) {
+      if (stopping_) break;
+      writer_idle_ = true;
+      writer_wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+      writer_idle_ = false;
+      continue;
+    }
+    const std::size_t n = std::min(queue_.size(), max_batch_);
+    std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    std::vector<ProcessResult> results = commit(batch);
+    lock.lock();
+    unsynced_.push_back(Committed{std::move(batch), std::move(results)});
+    syncer_wake_.notify_one();
+  }
+  writer_done_ = true;
+  syncer_wake_.notify_one();
+}
 
+std::vector<ProcessResult> GroupCommit::commit(const std::vector<Waiting*>& batch) {
+  const std::size_t n = batch.size();
   std::vector<BatchInput> inputs;
   inputs.reserve(n);
   for (const Waiting* w : batch) inputs.push_back(w->input);
@@ -59,33 +84,35 @@ void GroupCommit::commit_next(std::unique_lock<std::mutex>& lock, const Waiting&
                    std::to_string(n) + " inputs";
     results.assign(n, failed);
   }
+  return results;
+}
 
-  // The next batch may start while this one waits for the disk: the thread of the oldest
-  // queued input commits it (only that thread is woken). Not this thread, which is about to
-  // wait for the disk: when its own input is the oldest (it came after a full batch), the
-  // next one's thread commits it along with the rest.
-  lock.lock();
-  committing_ = false;
-  for (Waiting* w : queue_) {
-    if (w != &self) {
-      w->wake.notify_one();
-      break;
+void GroupCommit::run_syncer() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    syncer_wake_.wait(lock, [this] { return !unsynced_.empty() || writer_done_; });
+    if (unsynced_.empty()) break;  // the writer is done and everything is answered
+    // Every batch taken here was committed before this sync() starts: it covers them all.
+    std::deque<Committed> batches;
+    batches.swap(unsynced_);
+    lock.unlock();
+    const core::Status synced = store_.sync();
+    lock.lock();
+    for (Committed& committed : batches) {
+      for (std::size_t i = 0; i < committed.inputs.size(); ++i) {
+        Waiting& w = *committed.inputs[i];
+        if (synced) {
+          w.result = std::move(committed.results[i]);
+        } else {
+          w.result = ProcessResult{};
+          w.result.error = "the commit did not reach the disk: " + synced.error().message;
+        }
+        w.done = true;
+        w.wake.notify_one();
+      }
+      counters_.count_batch(committed.inputs.size());
     }
   }
-  lock.unlock();
-  if (const core::Status synced = store_.sync(); !synced) {
-    ProcessResult failed;
-    failed.error = "the commit did not reach the disk: " + synced.error().message;
-    results.assign(n, failed);
-  }
-
-  lock.lock();
-  for (std::size_t i = 0; i < n; ++i) {
-    batch[i]->result = std::move(results[i]);
-    batch[i]->done = true;
-    batch[i]->wake.notify_one();  // this thread's own input among them: nobody waits there
-  }
-  counters_.count_batch(n);
 }
 
 std::size_t GroupCommit::waiting() const {

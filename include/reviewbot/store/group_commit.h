@@ -1,21 +1,23 @@
 // GroupCommit turns the inputs that handler threads submit at the same time into batches for
-// InputStore::process_batch, so one commit (one fsync) acknowledges many inputs. The first
-// thread to find no batch in progress commits the oldest queued inputs (up to max_batch,
-// its own among them or not) while the others wait; then a waiting thread takes whatever
-// queued up meanwhile. Nothing waits for a batch to fill: an input that finds the store
-// idle is committed at once, alone, and batches grow only while commits are busy. Inputs
-// are applied in the order they were submitted, so two inputs of one customer keep theirs.
-// A batch is committed with process_batch_unsynced; the next batch may start as soon as
-// that returns, while this batch's thread waits in InputStore::sync() for the disk. Each
-// caller gets its own input's result once its batch is durable (or has failed).
-// A waiting caller is woken only when there is something for it to do: its batch is done,
-// or it is the oldest queued input and nobody commits (it then commits the next batch).
-// Thread-safe.
+// InputStore::process_batch, so one commit (one fsync) acknowledges many inputs. Two threads
+// of its own do the work: the writer commits the oldest queued inputs (up to max_batch) with
+// process_batch_unsynced, and at once takes whatever queued up meanwhile; the syncer makes
+// committed batches durable with InputStore::sync() (one sync covers every batch committed
+// before it) and answers their callers. So the next batch is written while the last one
+// waits for the disk, and no batch waits for a thread to wake up and lead it. Nothing waits
+// for a batch to fill: an input that finds the writer idle is committed at once, alone, and
+// batches grow only while the writer is busy. Inputs are applied in the order they were
+// submitted, so two inputs of one customer keep theirs. Each caller gets its own input's
+// result once its batch is durable (or has failed), and is woken only then.
+// Thread-safe; the destructor answers every input submitted before it and joins its threads.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "reviewbot/store/input_counters.h"
 #include "reviewbot/store/input_store.h"
@@ -27,6 +29,7 @@ class GroupCommit {
   // `store` and `counters` must outlive the GroupCommit; max_batch < 1 is treated as 1.
   // Every batch is counted in `counters` (InputCounters::count_batch).
   GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters);
+  ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -38,16 +41,29 @@ class GroupCommit {
 
  private:
   struct Waiting;
-  // Commits the queue's oldest inputs and syncs them; called with `lock` held, returns
-  // with it held. `self` is the calling thread's own input, in the batch or still queued.
-  void commit_next(std::unique_lock<std::mutex>& lock, const Waiting& self);
+  struct Committed {
+    std::vector<Waiting*> inputs;
+    std::vector<ProcessResult> results;
+  };
+
+  void run_writer();
+  void run_syncer();
+  // process_batch_unsynced, with one result for each input whatever the store does.
+  std::vector<ProcessResult> commit(const std::vector<Waiting*>& batch);
 
   InputStore& store_;
   const std::size_t max_batch_;
   InputCounters& counters_;
-  mutable std::mutex mutex_;    // guards queue_, committing_ and every Waiting
-  std::deque<Waiting*> queue_;  // submitted, not yet in a batch
-  bool committing_ = false;     // a thread is in process_batch_unsynced
+  mutable std::mutex mutex_;        // guards everything below but the threads, and every Waiting
+  std::deque<Waiting*> queue_;      // submitted, not yet in a batch
+  std::deque<Committed> unsynced_;  // committed, waiting for sync()
+  std::condition_variable writer_wake_;  // queue_ has inputs, or stopping_
+  std::condition_variable syncer_wake_;  // unsynced_ has batches, or writer_done_
+  bool writer_idle_ = false;             // the writer waits on writer_wake_
+  bool stopping_ = false;
+  bool writer_done_ = false;
+  std::thread writer_;
+  std::thread syncer_;
 };
 
 }  // namespace reviewbot::store
