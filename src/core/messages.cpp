@@ -80,6 +80,10 @@ class ObjectWriter {
     append_string(key);
     out_.push_back(':');
   }
+  static bool plain(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  }
   // A JSON string literal. Bytes that are not UTF-8 are written as U+FFFD, so every text
   // encodes (nlohmann's dump would throw) and the payload always parses back.
   void append_string(std::string_view text) {
@@ -87,6 +91,11 @@ class ObjectWriter {
     out_.push_back('"');
     std::size_t pos = 0;
     while (pos < text.size()) {
+      // Printable ASCII other than '"' and '\\' is copied as it is, a run at a time.
+      const std::size_t run = pos;
+      while (pos < text.size() && plain(text[pos])) ++pos;
+      out_.append(text, run, pos - run);
+      if (pos == text.size()) break;
       const auto c = static_cast<unsigned char>(text[pos]);
       if (c >= 0x80) {
         const std::size_t start = pos;
@@ -114,14 +123,10 @@ class ObjectWriter {
         case '\t':
           out_ += "\\t";
           break;
-        default:
-          if (c < 0x20) {
-            out_ += "\\u00";
-            out_.push_back(kHex[c >> 4]);
-            out_.push_back(kHex[c & 0xf]);
-          } else {
-            out_.push_back(static_cast<char>(c));
-          }
+        default:  // the other control characters
+          out_ += "\\u00";
+          out_.push_back(kHex[c >> 4]);
+          out_.push_back(kHex[c & 0xf]);
       }
     }
     out_.push_back('"');
