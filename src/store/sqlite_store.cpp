@@ -124,10 +124,15 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   if (auto migrated = migrate(writer->db(), sqlite_migrations(), clock.now()); !migrated) {
     return core::Error{path + ": " + migrated.error().message};
   }
+  Readers snapshot_readers;
   if (!in_memory) {
     try {
-      reader = std::make_unique<Connection>(SQLite::Database(
-          path, SQLite::OPEN_READONLY | SQLite::OPEN_URI, options.busy_timeout_ms));
+      const auto open_reader = [&] {
+        return std::make_unique<Connection>(SQLite::Database(
+            path, SQLite::OPEN_READONLY | SQLite::OPEN_URI, options.busy_timeout_ms));
+      };
+      reader = open_reader();
+      for (auto& snapshot_reader : snapshot_readers) snapshot_reader = open_reader();
     } catch (const std::exception& e) {
       return core::Error{"cannot open a read connection to " + path + ": " + e.what()};
     }
@@ -138,19 +143,20 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
     sqlite3* handle = writer->db().getHandle();
     wal_sync = std::make_unique<WalSync>(sqlite3_filename_wal(sqlite3_db_filename(handle, "main")));
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader),
-                                                      std::move(wal_sync), options.clock,
-                                                      std::max<std::size_t>(options.max_batch, 1)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(
+      std::move(writer), std::move(reader), std::move(snapshot_readers), std::move(wal_sync),
+      options.clock, std::max<std::size_t>(options.max_batch, 1)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
-                         std::unique_ptr<WalSync> wal_sync, const core::Clock* clock,
-                         std::size_t max_batch)
+                         Readers snapshot_readers, std::unique_ptr<WalSync> wal_sync,
+                         const core::Clock* clock, std::size_t max_batch)
     : clock_(clock ? clock : &system_clock_),
       max_batch_(max_batch),
       wal_sync_(std::move(wal_sync)),
       writer_(std::move(writer)),
-      reader_(std::move(reader)) {}
+      reader_(std::move(reader)),
+      snapshot_readers_(std::move(snapshot_readers)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -212,14 +218,17 @@ std::vector<ProcessResult> SqliteStore::run_batch(std::span<const BatchInput> in
 }
 
 std::optional<core::Snapshot> SqliteStore::try_read_snapshot(const core::Lookup& lookup) {
-  if (!reader_) return std::nullopt;
-  std::unique_lock lock(read_mu_, std::try_to_lock);
-  if (!lock.owns_lock()) return std::nullopt;
-  try {
-    return sqlite_detail::load_snapshot(*reader_, lookup);
-  } catch (const std::exception&) {
-    return std::nullopt;  // the input's transaction reads it again
+  for (std::size_t i = 0; i < kSnapshotReaders; ++i) {
+    if (!snapshot_readers_[i]) return std::nullopt;
+    std::unique_lock lock(snapshot_mu_[i], std::try_to_lock);
+    if (!lock.owns_lock()) continue;
+    try {
+      return sqlite_detail::load_snapshot(*snapshot_readers_[i], lookup);
+    } catch (const std::exception&) {
+      return std::nullopt;  // the input's transaction reads it again
+    }
   }
+  return std::nullopt;
 }
 
 bool SqliteStore::ping() {

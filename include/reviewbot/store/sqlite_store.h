@@ -1,9 +1,11 @@
 // SqliteStore is the SQLite implementation of Store: one write connection serialized by a
-// mutex, and on file databases a separate read-only connection for the admin reads
-// (list_reviews, stats) so WAL readers never wait for the writer. It owns both
-// connections. Thread-safe; SQLite exceptions never leave it.
+// mutex, and on file databases read-only connections that never wait for the writer (WAL):
+// one for the admin reads (list_reviews, stats), and a few for the intake's early reads
+// (try_read_snapshot). It owns every connection. Thread-safe; SQLite exceptions never
+// leave it.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,8 +60,8 @@ class SqliteStore final : public Store {
   std::vector<ProcessResult> process_batch_unsynced(std::span<const BatchInput> inputs) override;
   core::Status sync() override;
   std::size_t max_batch() const override { return max_batch_; }
-  // Through the read connection, only when no other thread holds it (never waits); nullopt
-  // for an in-memory database, which has no read connection.
+  // Through a snapshot reader that no other thread holds (never waits); nullopt when all
+  // are busy, and for an in-memory database, which has no read connections.
   std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) override;
 
   // Claims the chat's head row only: a chat whose earliest due row is claimed or waiting
@@ -118,9 +120,14 @@ class SqliteStore final : public Store {
   core::Result<std::string> keep_key(const std::string& name, const std::string& proposed) override;
 
  private:
+  // Read connections for try_read_snapshot: handler threads read at once, and a thread that
+  // finds them all busy leaves the read to the batch.
+  static constexpr std::size_t kSnapshotReaders = 3;
+  using Readers = std::array<std::unique_ptr<sqlite_detail::Connection>, kSnapshotReaders>;
+
   SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,
-              std::unique_ptr<sqlite_detail::Connection> reader, std::unique_ptr<WalSync> wal_sync,
-              const core::Clock* clock, std::size_t max_batch);
+              std::unique_ptr<sqlite_detail::Connection> reader, Readers snapshot_readers,
+              std::unique_ptr<WalSync> wal_sync, const core::Clock* clock, std::size_t max_batch);
 
   // process_batch (unsynced = false) and process_batch_unsynced.
   std::vector<ProcessResult> run_batch(std::span<const BatchInput> inputs, bool unsynced);
@@ -152,10 +159,14 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite_detail::Connection> writer_;
 
   // read_mu_ guards reader_, the read-only connection of a file database, used by
-  // list_reviews, stats, outbox_stats, ping and try_read_snapshot. For ":memory:" reader_
+  // list_reviews, stats, outbox_stats and the other owner reads. For ":memory:" reader_
   // is null.
   std::mutex read_mu_;
   std::unique_ptr<sqlite_detail::Connection> reader_;
+
+  // snapshot_mu_[i] guards snapshot_readers_[i] (null for ":memory:"); try_read_snapshot only.
+  std::array<std::mutex, kSnapshotReaders> snapshot_mu_;
+  Readers snapshot_readers_;
 };
 
 }  // namespace reviewbot::store
