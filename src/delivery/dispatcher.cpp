@@ -1,5 +1,6 @@
 #include "reviewbot/delivery/dispatcher.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -36,12 +37,16 @@ void Dispatcher::start() {
     running_ = true;
   }
   thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "dispatcher");
     run();
     std::lock_guard lock(mutex_);
     running_ = false;
     exited_.notify_all();
   });
-  renewer_ = std::thread([this] { renew_leases(); });
+  renewer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lease-renewer");
+    renew_leases();
+  });
 }
 
 core::Duration Dispatcher::renew_every() const {

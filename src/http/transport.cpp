@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -400,9 +401,15 @@ core::Status Transport::start() {
   s.stop_begun = false;
   s.workers_quit = false;
   for (int i = 0; i < std::max(1, s.settings.threads); ++i) {
-    s.workers.emplace_back([&s] { s.run_worker(); });
+    s.workers.emplace_back([&s] {
+      pthread_setname_np(pthread_self(), "http-worker");
+      s.run_worker();
+    });
   }
-  s.loop = std::thread([&s] { s.run_loop(); });
+  s.loop = std::thread([&s] {
+    pthread_setname_np(pthread_self(), "http-loop");
+    s.run_loop();
+  });
   return core::ok_status();
 }
 

@@ -1,5 +1,7 @@
 #include "reviewbot/store/group_commit.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <string>
 
@@ -15,8 +17,14 @@ struct GroupCommit::Waiting {
 
 GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters)
     : store_(store), max_batch_(std::max<std::size_t>(max_batch, 1)), counters_(counters) {
-  writer_ = std::thread([this] { run_writer(); });
-  syncer_ = std::thread([this] { run_syncer(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "commit-writer");
+    run_writer();
+  });
+  syncer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "commit-syncer");
+    run_syncer();
+  });
 }
 
 GroupCommit::~GroupCommit() {

@@ -3,6 +3,7 @@
 #include "reviewbot/store/pg_store.h"
 
 #include <poll.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
@@ -126,7 +127,10 @@ PgStore::~PgStore() {
 
 void PgStore::watch(std::function<void()> on_new_rows) {
   if (listener_.joinable() || !on_new_rows) return;
-  listener_ = std::thread([this, f = std::move(on_new_rows)] { listen(f); });
+  listener_ = std::thread([this, f = std::move(on_new_rows)] {
+    pthread_setname_np(pthread_self(), "pg-listener");
+    listen(f);
+  });
 }
 
 void PgStore::listen(std::function<void()> on_new_rows) {

@@ -1,5 +1,6 @@
 #include "reviewbot/platform/telegram/update_poller.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -19,7 +20,10 @@ UpdatePoller::~UpdatePoller() { stop(); }
 
 void UpdatePoller::start() {
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "update-poller");
+    run();
+  });
 }
 
 void UpdatePoller::stop() {
