@@ -217,6 +217,15 @@ std::string to_json(const MessageBody& body) {
   return std::move(j).done();
 }
 
+std::string outbox_payload(const OutgoingMessage& m, std::optional<ChatId> moved_to) {
+  if (moved_to) {
+    MessageBody body = m.body;
+    set_chat(body, *moved_to);
+    return to_json(body);
+  }
+  return m.payload.empty() ? to_json(m.body) : m.payload;
+}
+
 std::optional<MessageBody> message_body_from_json(const std::string& text) {
   try {
     const json j = json::parse(text);

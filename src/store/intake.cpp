@@ -1,5 +1,7 @@
 #include "reviewbot/store/intake.h"
 
+#include "reviewbot/core/messages.h"
+
 namespace reviewbot::store {
 
 Intake::Intake(const core::Engine& engine, InputStore& store, const core::Clock& clock)
@@ -12,12 +14,14 @@ Intake::Intake(const core::Engine& engine, InputStore& store, const core::Clock&
 ProcessResult Intake::accept(const InboundKey& key, const core::Event& event) {
   const core::Lookup lookup = engine_.lookup_for(event);
   // Decided here, on this thread, when the store can read the state cheaply: the batch's
-  // serial section then only compares snapshots instead of deciding (rendering included).
+  // serial section then only compares snapshots instead of deciding (rendering included),
+  // and binds payloads written here.
   std::optional<core::Snapshot> early = store_.try_read_snapshot(lookup);
   std::optional<core::Decision> early_decision;
   if (early) {
     try {
       early_decision = engine_.decide(event, *early, clock_.now());
+      for (core::OutgoingMessage& m : early_decision->messages) m.payload = core::to_json(m.body);
     } catch (const std::exception&) {
       early.reset();  // decided in the transaction, which reports the failure
     }

@@ -144,15 +144,14 @@ void insert_message(pg::Connection& c, const std::string& business, const core::
     }
     conversation_id = inserted_conversation;
   }
-  core::MessageBody body = m.body;
-  if (const core::ChatId chat = core::chat_of(body); chat != 0) {
-    if (const auto moved = migrated_chat(c, business, chat)) core::set_chat(body, *moved);
-  }
+  const core::ChatId chat = core::chat_of(m.body);
+  const std::optional<core::ChatId> moved =
+      chat != 0 ? migrated_chat(c, business, chat) : std::optional<core::ChatId>();
   run(c,
       "INSERT INTO outbox (business_id, kind, chat_id, conversation_id, payload, due_at, "
       "next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
-      {business, core::to_string(m.kind), core::chat_of(body), opt_int64_param(conversation_id),
-       core::to_json(body), core::to_millis(m.due_at), core::to_millis(now)});
+      {business, core::to_string(m.kind), moved.value_or(chat), opt_int64_param(conversation_id),
+       core::outbox_payload(m, moved), core::to_millis(m.due_at), core::to_millis(now)});
 }
 
 // Points every pending outbox row of `old_chat` (column and payload) at `new_chat`. A row

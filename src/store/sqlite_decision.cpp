@@ -176,17 +176,16 @@ void insert_message(Connection& c, const core::OutgoingMessage& m,
     }
     conversation_id = inserted_conversation_id;
   }
-  core::MessageBody body = m.body;
-  if (const core::ChatId chat = core::chat_of(body); chat != 0) {
-    if (const auto moved = migrated_chat(c, chat)) core::set_chat(body, *moved);
-  }
+  const core::ChatId chat = core::chat_of(m.body);
+  const std::optional<core::ChatId> moved =
+      chat != 0 ? migrated_chat(c, chat) : std::optional<core::ChatId>();
   Stmt s = c.stmt(
       "INSERT INTO outbox (kind, chat_id, conversation_id, payload, due_at, next_attempt_at, "
       "created_at) VALUES (?, ?, ?, ?, ?5, ?5, ?)");
   s->bind(1, core::to_string(m.kind));
-  s->bind(2, static_cast<int64_t>(core::chat_of(body)));
+  s->bind(2, static_cast<int64_t>(moved.value_or(chat)));
   bind_opt(*s, 3, conversation_id);
-  s->bind(4, core::to_json(body));
+  s->bind(4, core::outbox_payload(m, moved));
   bind_time(*s, 5, m.due_at);
   bind_time(*s, 6, now);
   s->exec();

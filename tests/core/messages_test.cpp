@@ -127,3 +127,25 @@ TEST_CASE("bytes that are not UTF-8 are stored as U+FFFD, never refused", "[mess
                    0) == 0);
   CHECK(text.back() == 'e');
 }
+
+TEST_CASE("an outbox payload is the one written ahead, unless the chat moved", "[messages]") {
+  OutgoingMessage m;
+  SendText text;
+  text.chat_id = 42;
+  text.text = "Hello";
+  m.body = text;
+  SECTION("nothing written ahead: the body is written now") {
+    CHECK(outbox_payload(m, std::nullopt) == to_json(m.body));
+  }
+  SECTION("written ahead: bound as it is") {
+    m.payload = "written ahead";
+    CHECK(outbox_payload(m, std::nullopt) == "written ahead");
+  }
+  SECTION("the chat moved: the body is written anew, for the new chat") {
+    m.payload = "written ahead";
+    const auto moved = message_body_from_json(outbox_payload(m, -100500));
+    REQUIRE(moved);
+    CHECK(chat_of(*moved) == -100500);
+    CHECK(std::get<SendText>(*moved).text == "Hello");
+  }
+}

@@ -4,6 +4,7 @@
 
 #include "core/engine_fixture.h"
 #include "fakes/fake_clock.h"
+#include "reviewbot/core/messages.h"
 #include "reviewbot/store/intake.h"
 #include "store/sqlite_test_util.h"
 
@@ -112,4 +113,44 @@ TEST_CASE("SQLite reads a snapshot early only on a file database, as last commit
   CHECK(after->customer->chat_id == testing::kChat);
   REQUIRE(after->conversation);
   CHECK(*after == testing::peek(*f.sqlite, lookup));  // what the transaction reads
+}
+
+namespace {
+
+// Reads early through a real SqliteStore and keeps the last decision its transaction applied.
+class KeepsDecision final : public store::InputStore {
+ public:
+  explicit KeepsDecision(store::SqliteStore& inner) : inner_(inner) {}
+  store::ProcessResult process(const store::InboundKey& key, const core::Lookup& lookup,
+                               const store::DecideFn& decide) override {
+    return inner_.process(key, lookup, [&](const core::Snapshot& snapshot) {
+      applied = decide(snapshot);
+      return applied;
+    });
+  }
+  std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) override {
+    return inner_.try_read_snapshot(lookup);
+  }
+
+  core::Decision applied;
+
+ private:
+  store::SqliteStore& inner_;
+};
+
+}  // namespace
+
+TEST_CASE("a decision made early brings its payloads written, and the outbox stores them",
+          "[intake][early]") {
+  Fixture f;
+  KeepsDecision keeps(*f.sqlite);
+  store::Intake intake(f.engine, keeps, f.clock);
+  REQUIRE(
+      intake.accept({Source::kEvent, "evt-1"}, core::Event{testing::sale("evt-1", testing::kChat)})
+          .status == Status::kApplied);
+  REQUIRE(intake.counters().early_decisions(true) == 1);
+  REQUIRE(keeps.applied.messages.size() == 1);
+  const core::OutgoingMessage& request = keeps.applied.messages[0];
+  CHECK(request.payload == core::to_json(request.body));
+  CHECK(testing::query_text(f.db.path(), "SELECT payload FROM outbox") == request.payload);
 }

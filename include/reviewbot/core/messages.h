@@ -77,6 +77,9 @@ struct OutgoingMessage {
   // The conversation it belongs to: 0 = the conversation created by this same decision;
   // nullopt = none. Lets answers/refunds cancel pending reminders and alerts.
   std::optional<int64_t> conversation_id;
+  // to_json(body) when it was written ahead (the intake does, so that a store's serial
+  // section only binds it), else empty. Whoever changes `body` afterwards clears it.
+  std::string payload = {};
 };
 
 // The chat a message goes to (0 for AnswerCallback, which is not chat-ordered).
@@ -86,6 +89,9 @@ void set_chat(MessageBody& body, ChatId chat);
 
 // Outbox payload (de)serialization; from_json returns nullopt on a malformed payload.
 std::string to_json(const MessageBody& body);
+// The outbox payload of `m`: m.payload when written ahead, else to_json(m.body); with
+// `moved_to`, the body pointed at that chat instead (its group migrated).
+std::string outbox_payload(const OutgoingMessage& m, std::optional<ChatId> moved_to);
 std::optional<MessageBody> message_body_from_json(const std::string& json);
 
 }  // namespace reviewbot::core
