@@ -127,10 +127,15 @@ data to_data(const RenderVars& vars) {
 // A parsed template (or why it could not be parsed), escaping for Telegram's HTML.
 // kainjow's render() is not const (it may record an error), so renders use copies of the
 // parsed tree, kept for reuse: a render copies the tree only when every copy is in use,
-// so there are at most as many as renders ever ran at once.
+// so there are at most as many as renders ever ran at once. A template without a tag is
+// its own rendering, kept as such.
 class Parsed {
  public:
   explicit Parsed(const std::string& source) {
+    if (source.find("{{") == std::string::npos) {
+      constant_ = trim_ascii(source);
+      return;
+    }
     try {
       tmpl_.emplace(source);
       if (!tmpl_->is_valid()) {
@@ -146,6 +151,7 @@ class Parsed {
   }
 
   Result<std::string> render(const RenderVars& vars) const {
+    if (constant_) return *constant_;
     if (!tmpl_) return Error{error_};
     try {
       std::unique_ptr<mustache> copy = take();
@@ -176,7 +182,8 @@ class Parsed {
     spare_.push_back(std::move(copy));
   }
 
-  std::optional<mustache> tmpl_;  // nullopt: `error_` says why
+  std::optional<std::string> constant_;  // the rendering of a template without tags
+  std::optional<mustache> tmpl_;         // nullopt (and no constant_): `error_` says why
   std::string error_;
   mutable std::mutex spare_mutex_;
   mutable std::vector<std::unique_ptr<mustache>> spare_;

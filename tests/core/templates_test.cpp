@@ -181,6 +181,15 @@ TEST_CASE("rendering fills variables and hides missing ones", "[templates]") {
     v.comment = "";
     CHECK_THAT(set.render("sections", "en", v).value(), Catch::Contains("no-comment"));
   }
+  SECTION("a template without tags is its own text, trimmed, whatever the variables") {
+    const TemplateSet plain({},
+                            {{"en", {{"hint", "\n  Or type a digit <b>1-5</b> & send it.  \n"}}}});
+    RenderVars v;
+    v.customer_name = "Ann";
+    for (int i = 0; i < 2; ++i) {
+      CHECK(plain.render("hint", "en", v).value() == "Or type a digit <b>1-5</b> & send it.");
+    }
+  }
   SECTION("a Mustache error becomes an Error naming the template") {
     auto text = set.render("broken", "en", RenderVars{});
     REQUIRE_FALSE(text);
