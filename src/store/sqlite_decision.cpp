@@ -7,17 +7,27 @@
 namespace reviewbot::store::sqlite_detail {
 namespace {
 
-std::optional<core::Customer> customer_where(Connection& c, const char* column, const auto& value) {
-  Stmt s = c.stmt("SELECT " + customer_columns("") + " FROM customers WHERE " + column + " = ?");
+std::string customer_query(const char* column) {
+  return "SELECT " + customer_columns("") + " FROM customers WHERE " + column + " = ?";
+}
+
+std::string latest_conversation_query(const char* column) {
+  return "SELECT " + conversation_columns("") + " FROM conversations WHERE " + column +
+         " = ? ORDER BY id DESC LIMIT 1";
+}
+
+// The row of a customer_query / latest_conversation_query for `value`.
+std::optional<core::Customer> customer_where(Connection& c, const std::string& query,
+                                             const auto& value) {
+  Stmt s = c.stmt(query);
   s->bind(1, value);
   if (!s->executeStep()) return std::nullopt;
   return read_customer(*s);
 }
 
-std::optional<core::Conversation> latest_conversation_where(Connection& c, const char* column,
-                                                            const auto& value) {
-  Stmt s = c.stmt("SELECT " + conversation_columns("") + " FROM conversations WHERE " + column +
-                  " = ? ORDER BY id DESC LIMIT 1");
+std::optional<core::Conversation> conversation_where(Connection& c, const std::string& query,
+                                                     const auto& value) {
+  Stmt s = c.stmt(query);
   s->bind(1, value);
   if (!s->executeStep()) return std::nullopt;
   return read_conversation(*s);
@@ -208,19 +218,25 @@ void park(Connection& c, const core::TransactionEvent& event, core::Time now) {
 }  // namespace
 
 core::Snapshot load_snapshot(Connection& c, const core::Lookup& lookup) {
+  // Built once: statements are found by their text, on every input.
+  static const std::string customer_by_chat = customer_query("chat_id");
+  static const std::string customer_by_external_id = customer_query("external_id");
+  static const std::string latest_of_customer = latest_conversation_query("customer_id");
+  static const std::string latest_of_transaction = latest_conversation_query("transaction_id");
   core::Snapshot snap;
-  if (lookup.chat_id)
-    snap.customer = customer_where(c, "chat_id", static_cast<int64_t>(*lookup.chat_id));
+  if (lookup.chat_id) {
+    snap.customer = customer_where(c, customer_by_chat, static_cast<int64_t>(*lookup.chat_id));
+  }
   if (!snap.customer && lookup.external_id) {
-    snap.customer = customer_where(c, "external_id", *lookup.external_id);
+    snap.customer = customer_where(c, customer_by_external_id, *lookup.external_id);
   }
   if (snap.customer) {
     snap.conversation =
-        latest_conversation_where(c, "customer_id", static_cast<int64_t>(snap.customer->id));
+        conversation_where(c, latest_of_customer, static_cast<int64_t>(snap.customer->id));
   }
   if (lookup.transaction_id) {
     snap.transaction_conversation =
-        latest_conversation_where(c, "transaction_id", *lookup.transaction_id);
+        conversation_where(c, latest_of_transaction, *lookup.transaction_id);
   }
   if (lookup.business_connection_id) {
     Stmt s = c.stmt("SELECT id, owner_user_id, enabled FROM business_connections WHERE id = ?");

@@ -7,9 +7,11 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "reviewbot/core/engine.h"
@@ -40,13 +42,21 @@ class Connection {
   explicit Connection(SQLite::Database db) : db_(std::move(db)) {}
 
   SQLite::Database& db() { return db_; }
-  // The cached statement for `sql`, prepared on first use.
-  Stmt stmt(const std::string& sql);
+  // The cached statement for `sql`, prepared on first use; found without copying `sql`.
+  Stmt stmt(std::string_view sql);
 
  private:
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+
   SQLite::Database db_;
   // Declared after db_ so statements are finalized before the connection closes.
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>, SqlHash, std::equal_to<>>
+      cache_;
 };
 
 // Binding helpers: nullopt binds NULL.

@@ -5,10 +5,12 @@
 
 namespace reviewbot::store::sqlite_detail {
 
-Stmt Connection::stmt(const std::string& sql) {
+Stmt Connection::stmt(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    std::string text(sql);
+    auto prepared = std::make_unique<SQLite::Statement>(db_, text);
+    it = cache_.emplace(std::move(text), std::move(prepared)).first;
   }
   SQLite::Statement& s = *it->second;
   s.tryReset();
