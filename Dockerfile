@@ -4,7 +4,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config ca-certificates tzdata \
       libcpp-httplib-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlitecpp-dev \
       libsqlite3-dev libspdlog-dev catch2 libkainjow-mustache-dev libssl-dev \
-      libhowardhinnant-date-dev libpq-dev \
+      libhowardhinnant-date-dev libpq-dev libhttp-parser-dev libsimdjson-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -14,7 +14,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DREVIEWBOT_BUILD_TESTS=OFF \
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       ca-certificates tzdata libcurl4 libsqlite3-0 libspdlog1.10 libfmt9 libssl3 \
-      libcpp-httplib0.11 libdate-tz3 libbrotli1 zlib1g libpq5 \
+      libcpp-httplib0.11 libdate-tz3 libbrotli1 zlib1g libpq5 libhttp-parser2.9 libsimdjson14 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /app reviewbot
 WORKDIR /app

@@ -1,49 +1,54 @@
 #include "reviewbot/platform/telegram/update_parser.h"
 
-#include <limits>
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "reviewbot/core/text_rules.h"
 
 namespace reviewbot::platform::telegram {
 namespace {
 
-using nlohmann::json;
+using json = simdjson::dom::element;
+
+// Bodies up to this size are parsed by the thread's own parser, which keeps its buffers
+// for the next update; a larger one gets a parser of its own, freed with it, so one huge
+// body does not stay allocated in every handler thread.
+constexpr std::size_t kReusedParserBytes = 64 * 1024;
 
 // Field accessors that never throw: a missing or mistyped field reads as "absent".
-const json* object_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_object()) return nullptr;
-  return &*it;
+std::optional<json> field(const json& obj, const char* key) {
+  simdjson::dom::object object;
+  json value;
+  if (obj.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
+  if (object.at_key(key).get(value) != simdjson::SUCCESS) return std::nullopt;
+  return value;
 }
 
+std::optional<json> object_field(const json& obj, const char* key) {
+  auto value = field(obj, key);
+  if (!value || !value->is_object()) return std::nullopt;
+  return value;
+}
+
+// An integer within int64_t; a fraction, an exponent or a larger number reads as absent.
 std::optional<int64_t> int_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  auto it = obj.find(key);
-  if (it == obj.end()) return std::nullopt;
-  if (it->is_number_integer() && !it->is_number_unsigned()) return it->get<int64_t>();
-  if (it->is_number_unsigned()) {
-    const auto u = it->get<uint64_t>();
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return static_cast<int64_t>(u);
-    }
-  }
-  return std::nullopt;
+  const auto value = field(obj, key);
+  int64_t number = 0;
+  if (!value || value->get_int64().get(number) != simdjson::SUCCESS) return std::nullopt;
+  return number;
 }
 
 std::optional<std::string> string_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  const auto value = field(obj, key);
+  std::string_view text;
+  if (!value || value->get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(text);
 }
 
 std::optional<bool> bool_field(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_boolean()) return std::nullopt;
-  return it->get<bool>();
+  const auto value = field(obj, key);
+  bool flag = false;
+  if (!value || value->get_bool().get(flag) != simdjson::SUCCESS) return std::nullopt;
+  return flag;
 }
 
 struct Sender {
@@ -54,9 +59,9 @@ struct Sender {
 };
 
 // A User object (possibly absent) as id, display name, @username and language.
-Sender sender_of(const json* user) {
+Sender sender_of(const std::optional<json>& user) {
   Sender s;
-  if (user == nullptr) return s;
+  if (!user) return s;
   s.id = int_field(*user, "id").value_or(0);
   s.name = core::clean_name(string_field(*user, "first_name").value_or("") + " " +
                             string_field(*user, "last_name").value_or(""));
@@ -66,8 +71,8 @@ Sender sender_of(const json* user) {
 }
 
 std::optional<core::Event> message_event(const json& message, bool edited) {
-  const json* chat = object_field(message, "chat");
-  if (chat == nullptr) return std::nullopt;
+  const auto chat = object_field(message, "chat");
+  if (!chat) return std::nullopt;
   const auto chat_id = int_field(*chat, "id");
   const auto message_id = int_field(message, "message_id");
   if (!chat_id || !message_id) return std::nullopt;
@@ -88,12 +93,12 @@ std::optional<core::Event> message_event(const json& message, bool edited) {
 
 std::optional<core::Event> callback_event(const json& query) {
   const auto id = string_field(query, "id");
-  const json* from_json = object_field(query, "from");
+  const auto from_json = object_field(query, "from");
   // Without a message the button sat on an inline-mode message: not ours to act on.
-  const json* message = object_field(query, "message");
-  if (!id || from_json == nullptr || message == nullptr) return std::nullopt;
-  const json* chat = object_field(*message, "chat");
-  if (chat == nullptr) return std::nullopt;
+  const auto message = object_field(query, "message");
+  if (!id || !from_json || !message) return std::nullopt;
+  const auto chat = object_field(*message, "chat");
+  if (!chat) return std::nullopt;
   const auto chat_id = int_field(*chat, "id");
   const auto message_id = int_field(*message, "message_id");
   const Sender from = sender_of(from_json);
@@ -113,9 +118,9 @@ std::optional<core::Event> callback_event(const json& query) {
 }
 
 std::optional<core::Event> member_event(const json& update) {
-  const json* chat = object_field(update, "chat");
-  const json* member = object_field(update, "new_chat_member");
-  if (chat == nullptr || member == nullptr) return std::nullopt;
+  const auto chat = object_field(update, "chat");
+  const auto member = object_field(update, "new_chat_member");
+  if (!chat || !member) return std::nullopt;
   if (string_field(*chat, "type") != "private") return std::nullopt;
   const auto chat_id = int_field(*chat, "id");
   const auto status = string_field(*member, "status");
@@ -127,24 +132,24 @@ std::optional<core::Event> member_event(const json& update) {
 
 std::optional<core::Event> business_connection_event(const json& connection) {
   const auto id = string_field(connection, "id");
-  const json* user = object_field(connection, "user");
+  const auto user = object_field(connection, "user");
   const auto enabled = bool_field(connection, "is_enabled");
-  if (!id || user == nullptr || !enabled) return std::nullopt;
+  if (!id || !user || !enabled) return std::nullopt;
   const auto owner = int_field(*user, "id");
   if (!owner) return std::nullopt;
   return core::BusinessConnectionChanged{*id, *owner, *enabled};
 }
 
 std::optional<core::Event> event_of(const json& update) {
-  if (const json* m = object_field(update, "message")) return message_event(*m, false);
-  if (const json* m = object_field(update, "edited_message")) return message_event(*m, true);
-  if (const json* m = object_field(update, "business_message")) return message_event(*m, false);
-  if (const json* m = object_field(update, "edited_business_message")) {
+  if (const auto m = object_field(update, "message")) return message_event(*m, false);
+  if (const auto m = object_field(update, "edited_message")) return message_event(*m, true);
+  if (const auto m = object_field(update, "business_message")) return message_event(*m, false);
+  if (const auto m = object_field(update, "edited_business_message")) {
     return message_event(*m, true);
   }
-  if (const json* q = object_field(update, "callback_query")) return callback_event(*q);
-  if (const json* c = object_field(update, "my_chat_member")) return member_event(*c);
-  if (const json* b = object_field(update, "business_connection")) {
+  if (const auto q = object_field(update, "callback_query")) return callback_event(*q);
+  if (const auto c = object_field(update, "my_chat_member")) return member_event(*c);
+  if (const auto b = object_field(update, "business_connection")) {
     return business_connection_event(*b);
   }
   return std::nullopt;
@@ -153,9 +158,14 @@ std::optional<core::Event> event_of(const json& update) {
 }  // namespace
 
 core::Result<ParsedUpdate> parse_update(std::string_view text) {
-  // allow_exceptions=false: a parse error yields a "discarded" value instead of throwing.
-  const json update = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (update.is_discarded()) return core::Error{"update is not valid JSON"};
+  thread_local simdjson::dom::parser reused;
+  std::optional<simdjson::dom::parser> own;
+  simdjson::dom::parser& parser = text.size() <= kReusedParserBytes ? reused : own.emplace();
+  json update;
+  // Copies the text into the parser's padded buffer; invalid UTF-8 is a parse error.
+  if (parser.parse(text.data(), text.size()).get(update) != simdjson::SUCCESS) {
+    return core::Error{"update is not valid JSON"};
+  }
   if (!update.is_object()) return core::Error{"update is not a JSON object"};
   const auto update_id = int_field(update, "update_id");
   if (!update_id) return core::Error{"update has no integer update_id"};

@@ -240,6 +240,9 @@ TEST_CASE("bodies that are not updates are errors", "[telegram][parser]") {
     CHECK_FALSE(parse_update(R"({"update_id": 1.5})").ok());
     CHECK_FALSE(parse_update(R"({"update_id": 18446744073709551615})").ok());
   }
+  SECTION("text that is not UTF-8") {
+    CHECK_FALSE(parse_update("{\"update_id\": 1, \"message\": {\"text\": \"\xff\xfe\"}}").ok());
+  }
   SECTION("the error says what is wrong") {
     const auto parsed = parse_update(R"({"update_id": null})");
     REQUIRE_FALSE(parsed.ok());
@@ -261,4 +264,22 @@ TEST_CASE("a sender's name is cleaned of control and reordering characters", "[t
     "message_id": 6, "from": {"id": 10, "first_name": "Bo\nTransaction: FAKE", "last_name": "\u202eyxe"},
     "chat": {"id": 10, "type": "private"}, "date": 1, "text": "hi"}})");
   CHECK(event_as<core::MessageReceived>(parsed).from_name == "Bo Transaction: FAKE yxe");
+}
+
+TEST_CASE("escapes are decoded, and a long update parses as a short one does",
+          "[telegram][parser]") {
+  const auto update = [](const std::string& text) {
+    return R"({"update_id": 7, "message": {"message_id": 1, "chat": {"id": 5, "type": "private"},
+               "text": ")" +
+           text + R"("}})";
+  };
+  const auto& escaped =
+      event_as<core::MessageReceived>(parse_update(update(R"(\"hi\"\n\u00e9\ud83d\ude00\\)")));
+  CHECK(escaped.text == "\"hi\"\n\u00e9\U0001F600\\");
+  // Past the size the handler thread's own parser is kept for: parsed by a parser of its own.
+  const std::string long_text(200 * 1024, 'a');
+  const auto parsed = parse_update(update(long_text));
+  CHECK(event_as<core::MessageReceived>(parsed).text == long_text);
+  // ...and the thread's parser still answers the next short update.
+  CHECK(event_as<core::MessageReceived>(parse_update(update("again"))).text == "again");
 }
