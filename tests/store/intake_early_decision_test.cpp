@@ -14,18 +14,26 @@ using Status = store::ProcessResult::Status;
 
 namespace {
 
-// A store whose early reads answer what the test says (a stale state, say), and whose
-// transactions are a real SqliteStore's.
+// A store whose transactions are a real SqliteStore's, keeping the last decision they
+// applied, and whose early reads answer what the test says (a stale state, say) or, with
+// read_through, what the real store reads.
 class ScriptedReads final : public store::InputStore {
  public:
   explicit ScriptedReads(store::InputStore& inner) : inner_(inner) {}
   store::ProcessResult process(const store::InboundKey& key, const core::Lookup& lookup,
                                const store::DecideFn& decide) override {
-    return inner_.process(key, lookup, decide);
+    return inner_.process(key, lookup, [&](const core::Snapshot& snapshot) {
+      applied = decide(snapshot);
+      return applied;
+    });
   }
-  std::optional<core::Snapshot> try_read_snapshot(const core::Lookup&) override { return read; }
+  std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) override {
+    return read_through ? inner_.try_read_snapshot(lookup) : read;
+  }
 
   std::optional<core::Snapshot> read;
+  bool read_through = false;
+  core::Decision applied;
 
  private:
   store::InputStore& inner_;
@@ -115,35 +123,11 @@ TEST_CASE("SQLite reads a snapshot early only on a file database, as last commit
   CHECK(*after == testing::peek(*f.sqlite, lookup));  // what the transaction reads
 }
 
-namespace {
-
-// Reads early through a real SqliteStore and keeps the last decision its transaction applied.
-class KeepsDecision final : public store::InputStore {
- public:
-  explicit KeepsDecision(store::SqliteStore& inner) : inner_(inner) {}
-  store::ProcessResult process(const store::InboundKey& key, const core::Lookup& lookup,
-                               const store::DecideFn& decide) override {
-    return inner_.process(key, lookup, [&](const core::Snapshot& snapshot) {
-      applied = decide(snapshot);
-      return applied;
-    });
-  }
-  std::optional<core::Snapshot> try_read_snapshot(const core::Lookup& lookup) override {
-    return inner_.try_read_snapshot(lookup);
-  }
-
-  core::Decision applied;
-
- private:
-  store::SqliteStore& inner_;
-};
-
-}  // namespace
-
 TEST_CASE("a decision made early brings its payloads written, and the outbox stores them",
           "[intake][early]") {
   Fixture f;
-  KeepsDecision keeps(*f.sqlite);
+  ScriptedReads keeps(*f.sqlite);
+  keeps.read_through = true;
   store::Intake intake(f.engine, keeps, f.clock);
   REQUIRE(
       intake.accept({Source::kEvent, "evt-1"}, core::Event{testing::sale("evt-1", testing::kChat)})
