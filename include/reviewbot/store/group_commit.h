@@ -9,7 +9,8 @@
 // batches grow only while the writer is busy. Inputs are applied in the order they were
 // submitted, so two inputs of one customer keep theirs. Each caller gets its own input's
 // result once its batch is durable (or has failed), and is woken only then.
-// Thread-safe; the destructor answers every input submitted before it and joins its threads.
+// Thread-safe. Destroy it only once no process() call is in progress (callers return from
+// it under its mutex); the destructor commits and syncs what is queued and joins its threads.
 #pragma once
 
 #include <condition_variable>
