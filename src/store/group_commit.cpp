@@ -42,10 +42,7 @@ ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lo
   Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, {}};
   std::unique_lock lock(mutex_);
   queue_.push_back(&mine);
-  if (writer_idle_) {
-    writer_idle_ = false;
-    writer_wake_.notify_one();
-  }
+  writer_wake_.notify_one();  // no system call while the writer is busy: nobody waits
   mine.wake.wait(lock, [&] { return mine.done; });
   return std::move(mine.result);
 }
@@ -53,13 +50,8 @@ ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lo
 void GroupCommit::run_writer() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (queue_.empty()) {
-      if (stopping_) break;
-      writer_idle_ = true;
-      writer_wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
-      writer_idle_ = false;
-      continue;
-    }
+    writer_wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) break;  // stopping, and everything queued is committed
     const std::size_t n = std::min(queue_.size(), max_batch_);
     std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));

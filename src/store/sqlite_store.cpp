@@ -218,8 +218,8 @@ std::vector<ProcessResult> SqliteStore::run_batch(std::span<const BatchInput> in
 }
 
 std::optional<core::Snapshot> SqliteStore::try_read_snapshot(const core::Lookup& lookup) {
+  if (!snapshot_readers_[0]) return std::nullopt;  // in memory: none
   for (std::size_t i = 0; i < kSnapshotReaders; ++i) {
-    if (!snapshot_readers_[i]) return std::nullopt;
     std::unique_lock lock(snapshot_mu_[i], std::try_to_lock);
     if (!lock.owns_lock()) continue;
     try {

@@ -60,7 +60,6 @@ class GroupCommit {
   std::deque<Committed> unsynced_;  // committed, waiting for sync()
   std::condition_variable writer_wake_;  // queue_ has inputs, or stopping_
   std::condition_variable syncer_wake_;  // unsynced_ has batches, or writer_done_
-  bool writer_idle_ = false;             // the writer waits on writer_wake_
   bool stopping_ = false;
   bool writer_done_ = false;
   std::thread writer_;
