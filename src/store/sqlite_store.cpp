@@ -20,6 +20,17 @@ using sqlite_detail::Stmt;
 
 namespace {
 
+// Every connection is used under a mutex of SqliteStore's (one thread at a time), so
+// SQLite's own locking is only overhead: connections open without their mutex, and memory
+// statistics, which take a global mutex on every allocation, are off. sqlite3_config works
+// only before SQLite is initialised; when something initialised it first, the
+// statistics stay on, which changes nothing but speed.
+constexpr int kNoMutex = SQLITE_OPEN_NOMUTEX;
+void configure_sqlite_once() {
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
+}
+
 bool is_in_memory(const std::string& path) {
   return path == ":memory:" || path.find("mode=memory") != std::string::npos ||
          path.rfind("file::memory:", 0) == 0;
@@ -76,21 +87,28 @@ struct TransactionLost : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One input of a batch under its own savepoint: applied, a duplicate, or rolled back alone.
+// One input of a batch: applied, or a duplicate. What the store throws is thrown on, with
+// the input perhaps half written.
 ProcessResult apply_input(Connection& c, const BatchInput& input, core::Time stamp) {
   ProcessResult result;
+  if (seen(c, *input.key)) {
+    result.status = ProcessResult::Status::kDuplicate;
+    return result;
+  }
+  const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, *input.lookup);
+  core::Decision decision = (*input.decide)(snapshot);
+  sqlite_detail::apply_decision(c, decision, snapshot, stamp);
+  record_key(c, *input.key, decision.outcome, stamp);
+  result.status = ProcessResult::Status::kApplied;
+  result.outcome = std::move(decision.outcome);
+  return result;
+}
+
+// One input under its own savepoint: applied, a duplicate, or rolled back alone.
+ProcessResult apply_input_alone(Connection& c, const BatchInput& input, core::Time stamp) {
   c.stmt("SAVEPOINT input")->exec();
   try {
-    if (seen(c, *input.key)) {
-      result.status = ProcessResult::Status::kDuplicate;
-    } else {
-      const core::Snapshot snapshot = sqlite_detail::load_snapshot(c, *input.lookup);
-      core::Decision decision = (*input.decide)(snapshot);
-      sqlite_detail::apply_decision(c, decision, snapshot, stamp);
-      record_key(c, *input.key, decision.outcome, stamp);
-      result.status = ProcessResult::Status::kApplied;
-      result.outcome = std::move(decision.outcome);
-    }
+    ProcessResult result = apply_input(c, input, stamp);
     c.stmt("RELEASE input")->exec();
     return result;
   } catch (const std::exception& e) {
@@ -108,12 +126,13 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   const core::SystemClock system_clock;
   const core::Clock& clock = options.clock ? *options.clock : system_clock;
   const bool in_memory = is_in_memory(path);
+  configure_sqlite_once();
   std::unique_ptr<Connection> writer, reader;
   bool wal = false;  // the mode SQLite reports back: a file system may refuse WAL
   try {
-    writer = std::make_unique<Connection>(
-        SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
-                         options.busy_timeout_ms));
+    writer = std::make_unique<Connection>(SQLite::Database(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI | kNoMutex,
+        options.busy_timeout_ms));
     SQLite::Database& db = writer->db();
     if (!in_memory) wal = db.execAndGet("PRAGMA journal_mode = WAL").getString() == "wal";
     db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -129,7 +148,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
     try {
       const auto open_reader = [&] {
         return std::make_unique<Connection>(SQLite::Database(
-            path, SQLite::OPEN_READONLY | SQLite::OPEN_URI, options.busy_timeout_ms));
+            path, SQLite::OPEN_READONLY | SQLite::OPEN_URI | kNoMutex, options.busy_timeout_ms));
       };
       reader = open_reader();
       for (auto& snapshot_reader : snapshot_readers) snapshot_reader = open_reader();
@@ -183,36 +202,50 @@ std::vector<ProcessResult> SqliteStore::process_batch_unsynced(std::span<const B
 
 core::Status SqliteStore::sync() { return wal_sync_ ? wal_sync_->sync() : core::ok_status(); }
 
+// A batch is first applied without savepoints: a savepoint per input costs each input a
+// copy of every page it changes (SQLite's statement journal), and inputs rarely fail. When
+// one does, the transaction is rolled back and the batch applied again with a savepoint
+// per input, so that the failing input is rolled back alone; `decide` is called again then.
 std::vector<ProcessResult> SqliteStore::run_batch(std::span<const BatchInput> inputs,
                                                   bool unsynced) {
   std::vector<ProcessResult> results(inputs.size());
   if (inputs.empty()) return results;
   auto [c, lock] = writer();
-  try {
-    // NORMAL for this transaction only: its commit writes the WAL without forcing it to
-    // disk, and sync() does that after the lock is released. Every other write stays FULL.
-    struct Synchronous {
-      Connection& c;
-      bool normal;
-      ~Synchronous() {
-        if (normal) c.stmt("PRAGMA synchronous = FULL")->tryExecuteStep();
-      }
-    } synchronous{c, unsynced};
-    if (unsynced) c.stmt("PRAGMA synchronous = NORMAL")->exec();
-    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    bool wrote = false;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      results[i] = apply_input(c, inputs[i], now());
-      wrote = wrote || results[i].status == ProcessResult::Status::kApplied;
+  // NORMAL for this transaction only: its commit writes the WAL without forcing it to
+  // disk, and sync() does that after the lock is released. Every other write stays FULL.
+  struct Synchronous {
+    Connection& c;
+    bool normal;
+    ~Synchronous() {
+      if (normal) c.stmt("PRAGMA synchronous = FULL")->tryExecuteStep();
     }
-    if (wrote) {
-      tx.commit();
-      if (unsynced) wal_sync_->committed();
-    }  // else tx rolls back: nothing was written
-  } catch (const std::exception& e) {
-    // The transaction is lost, and with it whatever the batch applied: a duplicate may
-    // have been a duplicate of an input lost with it, so every input is to be sent again.
-    for (ProcessResult& r : results) r = unavailable(e.what());
+  } synchronous{c, false};
+  // A lone input needs no savepoint: its failure fails the batch, and only it, either way.
+  for (bool guarded : {false, true}) {
+    if (guarded && inputs.size() == 1) break;
+    try {
+      if (unsynced && !synchronous.normal) {
+        c.stmt("PRAGMA synchronous = NORMAL")->exec();
+        synchronous.normal = true;
+      }
+      SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+      bool wrote = false;
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        results[i] =
+            guarded ? apply_input_alone(c, inputs[i], now()) : apply_input(c, inputs[i], now());
+        wrote = wrote || results[i].status == ProcessResult::Status::kApplied;
+      }
+      if (wrote) {
+        tx.commit();
+        if (unsynced) wal_sync_->committed();
+      }  // else tx rolls back: nothing was written
+      return results;
+    } catch (const std::exception& e) {
+      // The transaction is lost, and with it whatever the batch applied: a duplicate may
+      // have been a duplicate of an input lost with it, so every input is to be sent again
+      // unless the guarded attempt commits it.
+      for (ProcessResult& r : results) r = unavailable(e.what());
+    }
   }
   return results;
 }
