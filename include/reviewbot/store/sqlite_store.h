@@ -51,8 +51,9 @@ class SqliteStore final : public Store {
 
   ProcessResult process(const InboundKey& key, const core::Lookup& lookup,
                         const DecideFn& decide) override;
-  // One IMMEDIATE transaction, a savepoint per input, one commit (one fsync with
-  // synchronous_full). process() is a batch of one.
+  // One IMMEDIATE transaction, one commit (one fsync with synchronous_full). When an input
+  // fails, the transaction is rolled back and the batch applied again with a savepoint per
+  // input, so it fails alone (its neighbours are decided again). process() is a batch of one.
   std::vector<ProcessResult> process_batch(std::span<const BatchInput> inputs) override;
   // With synchronous_full on a WAL database: the same transaction committed with
   // synchronous=NORMAL, and sync() fdatasyncs the WAL afterwards, outside the write lock

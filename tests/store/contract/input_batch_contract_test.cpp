@@ -1,8 +1,8 @@
 // InputStore::process_batch contract (contract/backends.h): inputs are applied in order, each
 // on its own, so a failing input changes nothing and fails none of its neighbours, a later
 // input sees what the earlier ones wrote, and a key repeated within the batch is a duplicate.
-// SQLite commits a batch as one transaction with a savepoint per input; PostgreSQL applies
-// the inputs one transaction each. Either way the results must be the same, and the same
+// SQLite commits a batch as one transaction (a savepoint per input once one fails); PostgreSQL
+// applies the inputs one transaction each. Either way the results must be the same, and the same
 // again when the batch is committed unsynced and then synced (SQLite: WalSync).
 #include "store/contract/backends.h"
 
