@@ -244,6 +244,7 @@ int main(int argc, char** argv) {
   // Webhooks, events and the poller all commit through the intake, then wake the dispatcher.
   const auto notify_dispatcher = [&dispatcher](core::Time due) { dispatcher.notify(due); };
   const http::AcceptFn accept = http::accept_through(intake, notify_dispatcher);
+  const http::SubmitFn submit = http::submit_through(intake, notify_dispatcher);
 
   http::ServerSettings server_settings;
   server_settings.port = cfg.port;
@@ -258,6 +259,7 @@ int main(int argc, char** argv) {
           .store = *db,
           .clock = clock,
           .accept = accept,
+          .submit = submit,
           .parse_update = service::telegram_update_parser(),
           .make_start_parameter = service::signed_start_parameters(),
           // "platform" fails while the delivery circuit breaker is open (the Bot API looks

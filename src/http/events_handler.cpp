@@ -28,22 +28,31 @@ Reply event_reply(const store::ProcessResult& result) {
   return json_reply(final ? 200 : 202, body);
 }
 
-Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept) {
+void handle_event(std::string_view body, core::Time now, const SubmitFn& submit, Respond respond) {
   auto parsed = parse_event(body, now);
-  if (!parsed) return field_error_reply(parsed.error());
-  const store::InboundKey key{store::InboundKey::Source::kEvent, parsed->id};
-  const store::ProcessResult result = accept(key, core::Event{parsed.value()});
-  if (result.status == store::ProcessResult::Status::kUnavailable) {
-    spdlog::warn("event id={} not committed: {}", parsed->id, result.error);
-  }
-  return event_reply(result);
+  if (!parsed) return respond(field_error_reply(parsed.error()));
+  store::InboundKey key{store::InboundKey::Source::kEvent, parsed->id};
+  submit(std::move(key), core::Event{parsed.value()},
+         [id = parsed->id, respond = std::move(respond)](store::ProcessResult result) {
+           if (result.status == store::ProcessResult::Status::kUnavailable) {
+             spdlog::warn("event id={} not committed: {}", id, result.error);
+           }
+           respond(event_reply(result));
+         });
 }
 
-Route events_route(const core::Clock& clock, AcceptFn accept) {
-  return Route{Route::Method::kPost, "/v1/events", Access::kEvents, true,
-               [&clock, accept = std::move(accept)](const Request& req) {
-                 return handle_event(req.body, clock.now(), accept);
-               }};
+Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept) {
+  Reply reply;
+  handle_event(body, now, submit_via(accept), [&reply](Reply r) { reply = std::move(r); });
+  return reply;
+}
+
+Route events_route(const core::Clock& clock, SubmitFn submit) {
+  Route route{Route::Method::kPost, "/v1/events", Access::kEvents, true, {}, {}};
+  route.deferred = [&clock, submit = std::move(submit)](const Request& req, Respond respond) {
+    handle_event(req.body, clock.now(), submit, std::move(respond));
+  };
+  return route;
 }
 
 }  // namespace reviewbot::http

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -115,6 +116,26 @@ std::string response_head(const Reply& reply, const ResponseFraming& framing) {
 
 bool write_all(int fd, std::string_view bytes, std::chrono::milliseconds timeout) {
   return write_pair(fd, bytes, {}, timeout);
+}
+
+std::optional<std::string> write_now(int fd, const Reply& reply, const ResponseFraming& framing) {
+  const std::string head = response_head(reply, framing);
+  const std::string_view body = framing.head_only ? std::string_view() : reply.body;
+  iovec parts[2] = {{const_cast<char*>(head.data()), head.size()},
+                    {const_cast<char*>(body.data()), body.size()}};
+  msghdr msg{};
+  msg.msg_iov = parts;
+  msg.msg_iovlen = 2;
+  ssize_t n = -1;
+  do {
+    n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return std::nullopt;
+  const auto sent = static_cast<std::size_t>(std::max<ssize_t>(n, 0));
+  std::string rest;
+  if (sent < head.size()) rest.append(head, sent);
+  rest.append(body.substr(sent > head.size() ? sent - head.size() : 0));
+  return rest;
 }
 
 bool write_reply(int fd, const Reply& reply, const ResponseFraming& framing,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,10 @@ bool write_reply(int fd, const Reply& reply, const ResponseFraming& framing,
 
 // Writes all of `bytes` within the same rules.
 bool write_all(int fd, std::string_view bytes, std::chrono::milliseconds timeout);
+
+// Writes as much of a reply that is not streamed as the socket takes without waiting.
+// Returns what it did not take (empty: everything was written), or nullopt when the peer
+// went away.
+std::optional<std::string> write_now(int fd, const Reply& reply, const ResponseFraming& framing);
 
 }  // namespace reviewbot::http

@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "request_counts.h"
@@ -91,10 +94,14 @@ struct HttpServer::Impl final : ServerState {
   bool draining() const override { return tracker.draining(); }
   std::vector<RequestCount> request_counts() const override { return counts.snapshot(); }
 
-  // The answer to a complete request: its route, or 404/405.
-  Reply handle(const ParsedRequest& req, std::string_view remote_addr);
+  // Answers a complete request: its route (a deferred route perhaps later, from another
+  // thread), or 404/405.
+  void handle(const ParsedRequest& req, std::string_view remote_addr, Transport::Answer answer);
   // Access check, draining, then the route's handler.
   Reply serve(const Route& route, const ParsedRequest& req, std::string_view remote_addr);
+  // The same for a route with a deferred handler, answering through `answer` once.
+  void serve_deferred(const Route& route, const ParsedRequest& req, std::string_view remote_addr,
+                      std::string request_id, Transport::Answer answer);
   // nullopt when the request may use a route of this access; else the refusal.
   std::optional<Reply> denial(Access access, const ParsedRequest& req) const;
   void log_answer(const ParsedRequest& req, const Reply& reply, double ms);
@@ -119,13 +126,13 @@ struct HttpServer::Impl final : ServerState {
 HttpServer::Impl::Impl(ServerSettings s, Routes r)
     : settings(std::move(s)),
       routes(std::move(r)),
-      transport(
-          settings,
-          TransportHooks{.handle = [this](const ParsedRequest& req,
-                                          std::string_view remote) { return handle(req, remote); },
-                         .answered = [this](const ParsedRequest& req, const Reply& reply,
-                                            double ms) { log_answer(req, reply, ms); },
-                         .refuse = [this](int status) { return refusal(status); }}) {
+      transport(settings,
+                TransportHooks{
+                    .handle = [this](const ParsedRequest& req, std::string_view remote,
+                                     Transport::Answer answer) { handle(req, remote, answer); },
+                    .answered = [this](const ParsedRequest& req, const Reply& reply,
+                                       double ms) { log_answer(req, reply, ms); },
+                    .refuse = [this](int status) { return refusal(status); }}) {
   for (const Route& route : routes) {
     auto& slot = by_path[route.path];
     (route.method == Route::Method::kGet ? slot.get : slot.post) = &route;
@@ -179,13 +186,52 @@ Reply HttpServer::Impl::serve(const Route& route, const ParsedRequest& req,
   return route.handler(request);
 }
 
-Reply HttpServer::Impl::handle(const ParsedRequest& req, std::string_view remote_addr) {
+void HttpServer::Impl::serve_deferred(const Route& route, const ParsedRequest& req,
+                                      std::string_view remote_addr, std::string request_id,
+                                      Transport::Answer answer) {
+  // The request's answer, given once: the handler's, or the refusal or error before it.
+  struct Pending {
+    Pending(Transport::Answer a, std::string id) : answer(a), request_id(std::move(id)) {}
+    void give(Reply reply) {
+      if (given.exchange(true)) return;
+      reply.headers.emplace_back(kRequestIdHeader, request_id);
+      answer(std::move(reply));
+      slot.reset();  // after the answer: draining waits for it
+    }
+    Transport::Answer answer;
+    std::string request_id;
+    std::optional<IntakeSlot> slot;
+    std::atomic<bool> given{false};
+  };
+  const auto pending = std::make_shared<Pending>(answer, std::move(request_id));
+  if (auto refused = denial(route.access, req)) return pending->give(std::move(*refused));
+  if (route.input) {
+    pending->slot.emplace(tracker);
+    if (!*pending->slot) return pending->give(draining_reply());
+  }
+  const RequestHeaders headers(req);
+  const Request request{req.method, req.path, req.params, req.body, remote_addr, headers, *this};
+  try {
+    route.deferred(request, [pending](Reply reply) { pending->give(std::move(reply)); });
+  } catch (const std::exception& e) {
+    spdlog::error("http handler failed method={} path={}: {}", printable(req.method),
+                  printable(req.path), e.what());
+    pending->give(error_reply(500, "internal error"));
+  }
+}
+
+void HttpServer::Impl::handle(const ParsedRequest& req, std::string_view remote_addr,
+                              Transport::Answer answer) {
+  std::string request_id = request_id_for(header_or_empty(req, "x-request-id"));
   Reply reply;
   const auto found = by_path.find(req.path);
   const Route* route = nullptr;
   if (found != by_path.end()) {
     if (req.method == "GET" || req.method == "HEAD") route = found->second.get;
     if (req.method == "POST") route = found->second.post;
+  }
+  if (route != nullptr && route->deferred) {
+    return serve_deferred(*route, req, remote_addr, std::move(request_id), answer);
   }
   if (route != nullptr) {
     try {
@@ -204,9 +250,8 @@ Reply HttpServer::Impl::handle(const ParsedRequest& req, std::string_view remote
   } else {
     reply = error_reply(404, "not found");
   }
-  reply.headers.emplace_back(kRequestIdHeader,
-                             request_id_for(header_or_empty(req, "x-request-id")));
-  return reply;
+  reply.headers.emplace_back(kRequestIdHeader, std::move(request_id));
+  answer(std::move(reply));
 }
 
 void HttpServer::Impl::log_answer(const ParsedRequest& req, const Reply& reply, double ms) {

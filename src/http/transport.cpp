@@ -16,6 +16,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -38,7 +39,9 @@ constexpr std::size_t kLingerBytes = 16 << 20;
 constexpr std::chrono::milliseconds kAcceptPause{100};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-struct Connection {
+}  // namespace
+
+struct Transport::Connection {
   Connection(int fd_, std::string remote_, RequestLimits limits)
       : fd(fd_), remote(std::move(remote_)), parser(limits) {}
 
@@ -63,14 +66,26 @@ struct Connection {
   Clock::time_point deadline;
   Clock::time_point complete_at;
   ParsedRequest request;  // while kBusy
-};
 
-}  // namespace
+  std::mutex answer_mu;               // guards the two below
+  bool handling = false;              // a worker runs the handler for `request`
+  std::optional<Reply> early_answer;  // given while handling: that worker writes it
+};
 
 struct Transport::Impl {
   Impl(const ServerSettings& s, TransportHooks h) : settings(s), hooks(std::move(h)) {
     limits.max_body_bytes = settings.max_body_bytes;
   }
+
+  // A worker's job: answer a connection's request, or finish writing an answer given on
+  // another thread (`reply`, `framing`; `unsent`: what is left of it once a part was
+  // written).
+  struct Job {
+    Connection* c = nullptr;
+    std::unique_ptr<Reply> reply;  // null: handle the request
+    ResponseFraming framing;
+    std::optional<std::string> unsent;
+  };
 
   void run_loop();
   void run_worker();
@@ -80,6 +95,16 @@ struct Transport::Impl {
   void advance(Connection& c, Clock::time_point now);
   void dispatch(Connection& c, Clock::time_point now);
   void refuse(Connection& c, int status, Clock::time_point now);
+  // How `reply` to c's request is framed.
+  ResponseFraming framing_for(const Connection& c, const Reply& reply) const;
+  // An answer given after its handler returned: written here when the socket takes it at
+  // once, else handed to a worker.
+  void give(Connection& c, Reply reply);
+  // Writes `reply` (or what is `unsent` of it), waiting up to the write timeout; on a worker.
+  void write_answer(Connection& c, const Reply& reply, const ResponseFraming& framing,
+                    const std::optional<std::string>& unsent);
+  // After c's answer was written or failed: hands c back to the loop thread.
+  void answered(Connection& c, const Reply& reply, const ResponseFraming& framing, bool written);
   void collect_answered(Clock::time_point now);
   void sweep(Clock::time_point now);
   void set_deadline(Connection& c);
@@ -111,11 +136,15 @@ struct Transport::Impl {
 
   std::mutex work_mu;  // guards work and workers_quit
   std::condition_variable work_cv;
-  std::deque<Connection*> work;
+  std::deque<Job> work;
   bool workers_quit = false;
 
-  std::mutex answered_mu;  // guards answered
-  std::vector<Connection*> answered;
+  std::mutex promised_mu;  // guards promised
+  std::condition_variable promised_cv;
+  int promised = 0;  // handlers returned without answering; their answers are to come
+
+  std::mutex answered_mu;  // guards answered_list
+  std::vector<Connection*> answered_list;
 };
 
 void Transport::Impl::arm(Connection& c, int op) {
@@ -230,7 +259,7 @@ void Transport::Impl::dispatch(Connection& c, Clock::time_point now) {
   ++busy;
   {
     std::lock_guard lock(work_mu);
-    work.push_back(&c);
+    work.push_back(Job{&c, nullptr, {}, std::nullopt});
   }
   work_cv.notify_one();
 }
@@ -248,37 +277,95 @@ void Transport::Impl::refuse(Connection& c, int status, Clock::time_point now) {
 
 void Transport::Impl::run_worker() {
   for (;;) {
-    Connection* c = nullptr;
+    Job job;
     {
       std::unique_lock lock(work_mu);
       work_cv.wait(lock, [&] { return workers_quit || !work.empty(); });
       if (workers_quit) return;
-      c = work.front();
+      job = std::move(work.front());
       work.pop_front();
     }
-    Reply reply;
-    try {
-      reply = hooks.handle(c->request, c->remote);
-    } catch (...) {
-      reply = error_reply(500, "internal error");
+    Connection& c = *job.c;
+    if (job.reply) {
+      write_answer(c, *job.reply, job.framing, job.unsent);
+      continue;
     }
-    ResponseFraming framing{.head_only = c->request.method == "HEAD",
-                            .keep_alive = !c->close_after && !stopping.load(),
-                            .version_minor = c->request.version_minor};
-    // An unframed stream (HTTP/1.0) ends when the connection does.
-    if (reply.stream && framing.version_minor == 0) framing.keep_alive = false;
-    const bool written = write_reply(c->fd, reply, framing, settings.write_timeout);
-    c->close_after = !written || !framing.keep_alive;
-    hooks.answered(
-        c->request, reply,
-        std::chrono::duration<double, std::milli>(Clock::now() - c->complete_at).count());
     {
-      std::lock_guard lock(answered_mu);
-      answered.push_back(c);
+      std::lock_guard lock(c.answer_mu);
+      c.handling = true;
     }
-    const std::uint64_t one = 1;
-    (void)!::write(wake_fd, &one, sizeof one);
+    hooks.handle(c.request, c.remote, Answer(this, &c));
+    std::optional<Reply> reply;
+    {
+      std::lock_guard lock(c.answer_mu);
+      c.handling = false;
+      reply.swap(c.early_answer);
+      if (!reply) {
+        std::lock_guard promise(promised_mu);
+        ++promised;
+      }
+    }
+    if (reply) write_answer(c, *reply, framing_for(c, *reply), std::nullopt);
   }
+}
+
+ResponseFraming Transport::Impl::framing_for(const Connection& c, const Reply& reply) const {
+  ResponseFraming framing{.head_only = c.request.method == "HEAD",
+                          .keep_alive = !c.close_after && !stopping.load(),
+                          .version_minor = c.request.version_minor};
+  // An unframed stream (HTTP/1.0) ends when the connection does.
+  if (reply.stream && framing.version_minor == 0) framing.keep_alive = false;
+  return framing;
+}
+
+void Transport::Impl::give(Connection& c, Reply reply) {
+  const ResponseFraming framing = framing_for(c, reply);
+  std::optional<std::string> unsent;
+  if (!reply.stream) {
+    unsent = write_now(c.fd, reply, framing);
+    if (!unsent || unsent->empty()) return answered(c, reply, framing, unsent.has_value());
+  }
+  {
+    std::lock_guard lock(work_mu);
+    work.push_back(Job{&c, std::make_unique<Reply>(std::move(reply)), framing, std::move(unsent)});
+  }
+  work_cv.notify_one();
+}
+
+void Transport::Impl::write_answer(Connection& c, const Reply& reply,
+                                   const ResponseFraming& framing,
+                                   const std::optional<std::string>& unsent) {
+  const bool written = unsent ? write_all(c.fd, *unsent, settings.write_timeout)
+                              : write_reply(c.fd, reply, framing, settings.write_timeout);
+  answered(c, reply, framing, written);
+}
+
+void Transport::Impl::answered(Connection& c, const Reply& reply, const ResponseFraming& framing,
+                               bool written) {
+  c.close_after = !written || !framing.keep_alive;
+  hooks.answered(c.request, reply,
+                 std::chrono::duration<double, std::milli>(Clock::now() - c.complete_at).count());
+  {
+    std::lock_guard lock(answered_mu);
+    answered_list.push_back(&c);
+  }
+  const std::uint64_t one = 1;
+  (void)!::write(wake_fd, &one, sizeof one);
+}
+
+void Transport::Answer::operator()(Reply reply) const {
+  Connection& c = *connection_;
+  {
+    std::lock_guard lock(c.answer_mu);
+    if (c.handling) {
+      c.early_answer = std::move(reply);
+      return;
+    }
+  }
+  impl_->give(c, std::move(reply));
+  std::lock_guard lock(impl_->promised_mu);
+  --impl_->promised;
+  impl_->promised_cv.notify_all();  // under the lock: stop() may free the transport after it
 }
 
 void Transport::Impl::collect_answered(Clock::time_point now) {
@@ -287,7 +374,7 @@ void Transport::Impl::collect_answered(Clock::time_point now) {
   std::vector<Connection*> done;
   {
     std::lock_guard lock(answered_mu);
-    done.swap(answered);
+    done.swap(answered_list);
   }
   for (Connection* c : done) {
     --busy;
@@ -428,11 +515,16 @@ void Transport::stop(std::chrono::milliseconds write_limit) {
   s.work_cv.notify_all();
   for (auto& worker : s.workers) worker.join();
   s.workers.clear();
+  {
+    // Answers promised by handlers write to connections, which are still open.
+    std::unique_lock lock(s.promised_mu);
+    s.promised_cv.wait(lock, [&s] { return s.promised == 0; });
+  }
   // Every thread is gone: what is left (answers not collected, requests never taken) closes.
   for (const auto& [c, owned] : s.connections) ::close(c->fd);
   s.connections.clear();
   s.work.clear();
-  s.answered.clear();
+  s.answered_list.clear();
   s.busy = 0;
   if (s.listen_fd >= 0) ::close(s.listen_fd);
   ::close(s.epoll_fd);

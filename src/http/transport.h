@@ -10,6 +10,11 @@
 // response must make progress within write_timeout. A request refused before it is complete (400,
 // 413, 414, 415, 417, 431, 501, 505) is answered and its connection closed.
 //
+// A request may also be answered later, from any thread (Transport::Answer): a handler that
+// waits for something else (a group commit) hands its Answer on and frees its worker, and
+// the answer is written by the thread that gives it when the socket takes it at once
+// (responses to inputs are small), else by a worker.
+//
 // Pipelined requests are answered in order, one at a time. Only the loop thread closes a
 // descriptor, so none is reused while a worker still writes to it. Internal to src/http;
 // start()/stop() from one owning thread; the hooks run on the threads their comments say.
@@ -29,18 +34,26 @@
 
 namespace reviewbot::http {
 
-struct TransportHooks {
-  // Answers a complete request; on a worker thread. Must not throw.
-  std::function<Reply(const ParsedRequest&, std::string_view remote_addr)> handle;
-  // After the answer was written (or the write failed); on the same worker thread.
-  // `ms`: from the request being complete until then.
-  std::function<void(const ParsedRequest&, const Reply&, double ms)> answered;
-  // The answer to a request refused before it was complete; on the loop thread.
-  std::function<Reply(int status)> refuse;
-};
+struct TransportHooks;
 
 class Transport {
+  struct Impl;
+  struct Connection;
+
  public:
+  // The right to answer one request: call it exactly once, from any thread, before or
+  // after the handler returns. Copyable; each copy is the same right.
+  class Answer {
+   public:
+    void operator()(Reply reply) const;
+
+   private:
+    friend class Transport;
+    Answer(Impl* impl, Connection* connection) : impl_(impl), connection_(connection) {}
+    Impl* impl_;
+    Connection* connection_;
+  };
+
   // Host, port, threads, limits and deadlines come from `settings` (ServerSettings).
   Transport(const ServerSettings& settings, TransportHooks hooks);
   ~Transport();  // stop()
@@ -51,14 +64,26 @@ class Transport {
   // address cannot be bound or the transport already runs.
   core::Status start();
   // Stops accepting and reading, lets requests being answered finish writing (up to
-  // `write_limit`), closes every connection and joins the threads. Idempotent.
+  // `write_limit`), waits for every answer promised (an Answer not yet called), closes
+  // every connection and joins the threads. Idempotent.
   void stop(std::chrono::milliseconds write_limit);
   // The bound port while started, else 0.
   int port() const;
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+struct TransportHooks {
+  // Answers a complete request through `answer`, now or later; on a worker thread. Must not
+  // throw.
+  std::function<void(const ParsedRequest&, std::string_view remote_addr, Transport::Answer answer)>
+      handle;
+  // After the answer was written (or the write failed); on the thread that wrote it.
+  // `ms`: from the request being complete until then.
+  std::function<void(const ParsedRequest&, const Reply&, double ms)> answered;
+  // The answer to a request refused before it was complete; on the loop thread.
+  std::function<Reply(int status)> refuse;
 };
 
 }  // namespace reviewbot::http

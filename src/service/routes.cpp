@@ -13,8 +13,9 @@ namespace reviewbot::service {
 
 http::Routes service_routes(RouteSources sources) {
   http::Routes routes;
-  routes.push_back(http::webhook_route(std::move(sources.parse_update), sources.accept));
-  routes.push_back(http::events_route(sources.clock, sources.accept));
+  http::SubmitFn submit = sources.submit ? sources.submit : http::submit_via(sources.accept);
+  routes.push_back(http::webhook_route(std::move(sources.parse_update), submit));
+  routes.push_back(http::events_route(sources.clock, std::move(submit)));
   routes.push_back(http::links_route(sources.bot_username, sources.link_secret,
                                      std::move(sources.make_start_parameter)));
   routes.push_back(admin::reviews_route(sources.store));

@@ -7,14 +7,6 @@
 
 namespace reviewbot::store {
 
-// One caller's input, on its stack; guarded by GroupCommit::mutex_.
-struct GroupCommit::Waiting {
-  BatchInput input;
-  ProcessResult result;
-  bool done = false;
-  std::condition_variable wake;  // done
-};
-
 GroupCommit::GroupCommit(InputStore& store, std::size_t max_batch, InputCounters& counters)
     : store_(store), max_batch_(std::max<std::size_t>(max_batch, 1)), counters_(counters) {
   writer_ = std::thread([this] {
@@ -37,14 +29,33 @@ GroupCommit::~GroupCommit() {
   syncer_.join();  // after the commits are synced
 }
 
+void GroupCommit::submit(InboundKey key, core::Lookup lookup, DecideFn decide, Done done) {
+  auto queued = std::make_unique<Queued>(
+      Queued{std::move(key), std::move(lookup), std::move(decide), std::move(done)});
+  std::lock_guard lock(mutex_);
+  queue_.push_back(std::move(queued));
+  writer_wake_.notify_one();  // no system call while the writer is busy: nobody waits
+}
+
 ProcessResult GroupCommit::process(const InboundKey& key, const core::Lookup& lookup,
                                    const DecideFn& decide) {
-  Waiting mine{BatchInput{&key, &lookup, &decide}, {}, false, {}};
-  std::unique_lock lock(mutex_);
-  queue_.push_back(&mine);
-  writer_wake_.notify_one();  // no system call while the writer is busy: nobody waits
-  mine.wake.wait(lock, [&] { return mine.done; });
-  return std::move(mine.result);
+  struct Answer {
+    std::mutex mu;
+    std::condition_variable wake;
+    bool done = false;
+    ProcessResult result;
+  } answer;
+  submit(
+      key, lookup, [&decide](const core::Snapshot& snapshot) { return decide(snapshot); },
+      [&answer](ProcessResult result) {
+        std::lock_guard lock(answer.mu);
+        answer.result = std::move(result);
+        answer.done = true;
+        answer.wake.notify_one();  // under the lock: once it is released, `answer` may be gone
+      });
+  std::unique_lock lock(answer.mu);
+  answer.wake.wait(lock, [&] { return answer.done; });
+  return std::move(answer.result);
 }
 
 void GroupCommit::run_writer() {
@@ -53,8 +64,12 @@ void GroupCommit::run_writer() {
     writer_wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
     if (queue_.empty()) break;  // stopping, and everything queued is committed
     const std::size_t n = std::min(queue_.size(), max_batch_);
-    std::vector<Waiting*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    Batch batch;
+    batch.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
     lock.unlock();
     std::vector<ProcessResult> results = commit(batch);
     lock.lock();
@@ -65,11 +80,11 @@ void GroupCommit::run_writer() {
   syncer_wake_.notify_one();
 }
 
-std::vector<ProcessResult> GroupCommit::commit(const std::vector<Waiting*>& batch) {
+std::vector<ProcessResult> GroupCommit::commit(const Batch& batch) {
   const std::size_t n = batch.size();
   std::vector<BatchInput> inputs;
   inputs.reserve(n);
-  for (const Waiting* w : batch) inputs.push_back(w->input);
+  for (const auto& q : batch) inputs.push_back(BatchInput{&q->key, &q->lookup, &q->decide});
   std::vector<ProcessResult> results;
   try {
     results = store_.process_batch_unsynced(inputs);
@@ -97,21 +112,23 @@ void GroupCommit::run_syncer() {
     batches.swap(unsynced_);
     lock.unlock();
     const core::Status synced = store_.sync();
-    lock.lock();
     for (Committed& committed : batches) {
+      counters_.count_batch(committed.inputs.size());  // before the callers hear of it
       for (std::size_t i = 0; i < committed.inputs.size(); ++i) {
-        Waiting& w = *committed.inputs[i];
+        ProcessResult result;
         if (synced) {
-          w.result = std::move(committed.results[i]);
+          result = std::move(committed.results[i]);
         } else {
-          w.result = ProcessResult{};
-          w.result.error = "the commit did not reach the disk: " + synced.error().message;
+          result.error = "the commit did not reach the disk: " + synced.error().message;
         }
-        w.done = true;
-        w.wake.notify_one();
+        try {
+          committed.inputs[i]->done(std::move(result));
+        } catch (...) {  // a callback must not throw; the other inputs are answered anyway
+        }
       }
-      counters_.count_batch(committed.inputs.size());
     }
+    batches.clear();
+    lock.lock();
   }
 }
 

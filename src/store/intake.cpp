@@ -11,43 +11,77 @@ Intake::Intake(const core::Engine& engine, InputStore& store, const core::Clock&
   }
 }
 
-ProcessResult Intake::accept(const InboundKey& key, const core::Event& event) {
-  const core::Lookup lookup = engine_.lookup_for(event);
-  // Decided here, on this thread, when the store can read the state cheaply: the batch's
-  // serial section then only compares snapshots instead of deciding (rendering included),
-  // and binds payloads written here.
-  std::optional<core::Snapshot> early = store_.try_read_snapshot(lookup);
+struct Intake::Deciding {
+  core::Event event;
+  std::optional<core::Snapshot> early;
   std::optional<core::Decision> early_decision;
-  if (early) {
+  std::optional<core::Time> first_due;  // of the last decision: the one committed
+};
+
+DecideFn Intake::prepare(const std::shared_ptr<Deciding>& deciding, const core::Lookup& lookup) {
+  // Decided here, on the caller's thread, when the store can read the state cheaply: the
+  // batch's serial section then only compares snapshots instead of deciding (rendering
+  // included), and binds payloads written here.
+  Deciding& d = *deciding;
+  d.early = store_.try_read_snapshot(lookup);
+  if (d.early) {
     try {
-      early_decision = engine_.decide(event, *early, clock_.now());
-      for (core::OutgoingMessage& m : early_decision->messages) m.payload = core::to_json(m.body);
+      d.early_decision = engine_.decide(d.event, *d.early, clock_.now());
+      for (core::OutgoingMessage& m : d.early_decision->messages) {
+        m.payload = core::to_json(m.body);
+      }
     } catch (const std::exception&) {
-      early.reset();  // decided in the transaction, which reports the failure
+      d.early.reset();  // decided in the transaction, which reports the failure
     }
   }
-  std::optional<core::Time> first_due;  // of the last decision: the one committed
-  const DecideFn decide = [&](const core::Snapshot& snapshot) {
+  return [this, deciding](const core::Snapshot& snapshot) {
+    Deciding& d = *deciding;
     core::Decision decision;
-    if (early_decision && snapshot == *early) {
-      decision = std::move(*early_decision);  // a store that retries decides anew
-      early_decision.reset();
+    if (d.early_decision && snapshot == *d.early) {
+      decision = std::move(*d.early_decision);  // a store that retries decides anew
+      d.early_decision.reset();
       counters_.count_early_decision(true);
     } else {
-      decision = engine_.decide(event, snapshot, clock_.now());
-      if (early) counters_.count_early_decision(false);
+      decision = engine_.decide(d.event, snapshot, clock_.now());
+      if (d.early) counters_.count_early_decision(false);
     }
-    first_due.reset();
+    d.first_due.reset();
     for (const core::OutgoingMessage& m : decision.messages) {
-      if (!first_due || m.due_at < *first_due) first_due = m.due_at;
+      if (!d.first_due || m.due_at < *d.first_due) d.first_due = m.due_at;
     }
     return decision;
   };
+}
+
+void Intake::finish(const Deciding& deciding, InboundKey::Source source, ProcessResult& result) {
+  if (result.status == ProcessResult::Status::kApplied) result.first_due = deciding.first_due;
+  counters_.count(source, result.status);
+}
+
+ProcessResult Intake::accept(const InboundKey& key, const core::Event& event) {
+  const auto deciding = std::make_shared<Deciding>(Deciding{event, {}, {}, {}});
+  const core::Lookup lookup = engine_.lookup_for(event);
+  const DecideFn decide = prepare(deciding, lookup);
   ProcessResult result =
       group_ ? group_->process(key, lookup, decide) : store_.process(key, lookup, decide);
-  if (result.status == ProcessResult::Status::kApplied) result.first_due = first_due;
-  counters_.count(key.source, result.status);
+  finish(*deciding, key.source, result);
   return result;
+}
+
+void Intake::submit(InboundKey key, core::Event event, Done done) {
+  if (!group_) {
+    done(accept(key, event));
+    return;
+  }
+  const core::Lookup lookup = engine_.lookup_for(event);
+  const auto deciding = std::make_shared<Deciding>(Deciding{std::move(event), {}, {}, {}});
+  DecideFn decide = prepare(deciding, lookup);
+  const InboundKey::Source source = key.source;
+  group_->submit(std::move(key), lookup, std::move(decide),
+                 [this, deciding, source, done = std::move(done)](ProcessResult result) {
+                   finish(*deciding, source, result);
+                   done(std::move(result));
+                 });
 }
 
 std::optional<FollowUp> Intake::follow_up(const OutboxRow& row,

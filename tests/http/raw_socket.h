@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -48,10 +49,18 @@ class RawSocket {
   std::string read_until(std::string_view marker, std::chrono::milliseconds timeout,
                          int count = 1) {
     std::string got;
+    int found = 0;
+    std::size_t from = 0;  // where the next occurrence may begin
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (occurrences(got, marker) < count) {
+    for (;;) {
+      for (auto at = got.find(marker, from); at != std::string::npos; at = got.find(marker, from)) {
+        ++found;
+        from = at + marker.size();
+      }
+      if (found >= count) break;
+      if (got.size() >= marker.size()) from = std::max(from, got.size() - marker.size() + 1);
       if (!wait_readable(deadline)) break;
-      char buf[4096];
+      char buf[65536];
       const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
       if (n <= 0) break;
       got.append(buf, static_cast<std::size_t>(n));
@@ -71,15 +80,6 @@ class RawSocket {
   }
 
  private:
-  static int occurrences(std::string_view text, std::string_view marker) {
-    int n = 0;
-    for (auto at = text.find(marker); at != std::string_view::npos;
-         at = text.find(marker, at + marker.size())) {
-      ++n;
-    }
-    return n;
-  }
-
   bool wait_readable(std::chrono::steady_clock::time_point deadline) const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());

@@ -19,6 +19,8 @@ namespace reviewbot::http {
 //   invalid body  → 400 {"error", "field"}
 //   otherwise     → event_reply(accept(...))
 Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept);
+// The same, answering through `respond` once `submit` reports the result.
+void handle_event(std::string_view body, core::Time now, const SubmitFn& submit, Respond respond);
 
 // Maps an intake result to the answer:
 //   kDuplicate                       → 200 {"status":"duplicate"}
@@ -28,7 +30,8 @@ Reply handle_event(std::string_view body, core::Time now, const AcceptFn& accept
 // "reason" is included when the outcome has one (always for skipped).
 Reply event_reply(const store::ProcessResult& result);
 
-// POST /v1/events: Access::kEvents, an input; `clock` must outlive the route.
-Route events_route(const core::Clock& clock, AcceptFn accept);
+// POST /v1/events: Access::kEvents, an input, answered when `submit` reports the result;
+// `clock` must outlive the route.
+Route events_route(const core::Clock& clock, SubmitFn submit);
 
 }  // namespace reviewbot::http

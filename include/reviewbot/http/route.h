@@ -79,6 +79,12 @@ enum class Access {
 };
 
 using Handler = std::function<Reply(const Request&)>;
+// Hands over a deferred handler's reply; call it exactly once, from any thread.
+using Respond = std::function<void(Reply)>;
+// A handler whose reply may come later, from another thread: it answers through `respond`
+// (the Request is valid for the call only). For inputs whose answer waits for a commit, so
+// that no thread waits with them.
+using DeferredHandler = std::function<void(const Request&, Respond respond)>;
 
 struct Route {
   enum class Method { kGet, kPost };  // kGet also answers HEAD
@@ -89,7 +95,8 @@ struct Route {
   // An input (webhook update, event): refused with 503 + Retry-After while draining, and
   // waited for by HttpServer::wait_for_intake().
   bool input = false;
-  Handler handler;
+  Handler handler;                // answers on the calling thread, or
+  DeferredHandler deferred = {};  // when set instead: answers through its Respond
 };
 
 using Routes = std::vector<Route>;

@@ -31,8 +31,12 @@ bool webhook_secret_ok(std::string_view expected, std::optional<std::string_view
 // The dedup key is InboundKey{kTelegramUpdate, "<update_id>"}.
 Reply handle_webhook_update(std::string_view body, const UpdateParser& parse,
                             const AcceptFn& accept);
+// The same, answering through `respond` once `submit` reports the result.
+void handle_webhook_update(std::string_view body, const UpdateParser& parse, const SubmitFn& submit,
+                           Respond respond);
 
-// POST /webhook/telegram: Access::kWebhook, an input.
-Route webhook_route(UpdateParser parse, AcceptFn accept);
+// POST /webhook/telegram: Access::kWebhook, an input, answered when `submit` reports the
+// result.
+Route webhook_route(UpdateParser parse, SubmitFn submit);
 
 }  // namespace reviewbot::http

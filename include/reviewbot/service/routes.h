@@ -21,9 +21,12 @@ namespace reviewbot::service {
 
 // All references must outlive the routes.
 struct RouteSources {
-  store::OwnerReads& store;                        // the owner's reads (reviews, stats)
-  const core::Clock& clock;                        // default occurred_at of refunds
-  http::AcceptFn accept;                           // durable intake of webhook updates and events
+  store::OwnerReads& store;  // the owner's reads (reviews, stats)
+  const core::Clock& clock;  // default occurred_at of refunds
+  http::AcceptFn accept;     // durable intake (owner replies on the desk)
+  // Durable intake of webhook updates and events, answered when durable (submit_through);
+  // empty: through `accept`.
+  http::SubmitFn submit = {};
   http::UpdateParser parse_update;                 // platform::telegram::parse_update
   http::StartParameterMaker make_start_parameter;  // core::make_start_parameter
   http::ReadinessFn readiness;                     // empty: ready

@@ -5,6 +5,7 @@
 // results (follow_up). Thread-safe (the Engine is immutable; the Store is thread-safe).
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "reviewbot/core/clock.h"
@@ -25,6 +26,14 @@ class Intake {
 
   ProcessResult accept(const InboundKey& key, const core::Event& event);
 
+  // Called once with an input's result; see submit().
+  using Done = std::function<void(ProcessResult)>;
+  // As accept(), but returns as soon as the input is queued for a group commit, and `done`
+  // gets the result once the batch is durable, on the GroupCommit's syncer thread; so no
+  // thread waits for the disk. Without a group commit the input is committed here and
+  // `done` called before submit() returns.
+  void submit(InboundKey key, core::Event event, Done done);
+
   // What the delivery result of `row` means beyond the row, as a FollowUp for
   // OutboxStore::complete: a sent message of a conversation (a request's message id is
   // kept) or an unreachable chat (core::DeliveryReport); nullopt for other results. The
@@ -35,6 +44,13 @@ class Intake {
   const InputCounters& counters() const { return counters_; }
 
  private:
+  // An input's decision as it is made: early (before the transaction), then in it.
+  struct Deciding;
+  // The DecideFn for an input, made early when the store can read its state cheaply.
+  DecideFn prepare(const std::shared_ptr<Deciding>& deciding, const core::Lookup& lookup);
+  // Counts `result` and adds the decision's first due time to it.
+  void finish(const Deciding& deciding, InboundKey::Source source, ProcessResult& result);
+
   const core::Engine& engine_;
   InputStore& store_;
   const core::Clock& clock_;
