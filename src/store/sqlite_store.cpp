@@ -10,7 +10,6 @@
 #include <stdexcept>
 
 #include "reviewbot/store/migrations.h"
-#include "reviewbot/store/wal_checkpointer.h"
 #include "reviewbot/store/wal_sync.h"
 #include "sqlite_detail.h"
 
@@ -163,26 +162,18 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
     sqlite3* handle = writer->db().getHandle();
     wal_sync = std::make_unique<WalSync>(sqlite3_filename_wal(sqlite3_db_filename(handle, "main")));
   }
-  std::unique_ptr<WalCheckpointer> checkpointer;
-  if (wal) {
-    auto started = WalCheckpointer::start(path, writer->db().getHandle(), options.checkpoint_pages);
-    if (!started) return started.error();
-    checkpointer = std::move(started).value();
-  }
   return std::unique_ptr<SqliteStore>(new SqliteStore(
       std::move(writer), std::move(reader), std::move(snapshot_readers), std::move(wal_sync),
-      options.clock, std::max<std::size_t>(options.max_batch, 1), std::move(checkpointer)));
+      options.clock, std::max<std::size_t>(options.max_batch, 1)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
                          Readers snapshot_readers, std::unique_ptr<WalSync> wal_sync,
-                         const core::Clock* clock, std::size_t max_batch,
-                         std::unique_ptr<WalCheckpointer> checkpointer)
+                         const core::Clock* clock, std::size_t max_batch)
     : clock_(clock ? clock : &system_clock_),
       max_batch_(max_batch),
       wal_sync_(std::move(wal_sync)),
       writer_(std::move(writer)),
-      checkpointer_(std::move(checkpointer)),
       reader_(std::move(reader)),
       snapshot_readers_(std::move(snapshot_readers)) {}
 

@@ -19,7 +19,6 @@ namespace reviewbot::store {
 namespace sqlite_detail {
 class Connection;
 }
-class WalCheckpointer;
 class WalSync;
 
 struct SqliteOptions {
@@ -35,9 +34,6 @@ struct SqliteOptions {
   const core::Clock* clock = nullptr;
   // Inputs committed together at most (process_batch; the Intake's group commit).
   std::size_t max_batch = 64;
-  // Write-ahead log pages after which a thread of the store copies the log into the
-  // database file (WalCheckpointer), instead of the commit that crosses the mark.
-  int checkpoint_pages = 1000;
 };
 
 class SqliteStore final : public Store {
@@ -132,8 +128,7 @@ class SqliteStore final : public Store {
 
   SqliteStore(std::unique_ptr<sqlite_detail::Connection> writer,
               std::unique_ptr<sqlite_detail::Connection> reader, Readers snapshot_readers,
-              std::unique_ptr<WalSync> wal_sync, const core::Clock* clock, std::size_t max_batch,
-              std::unique_ptr<WalCheckpointer> checkpointer);
+              std::unique_ptr<WalSync> wal_sync, const core::Clock* clock, std::size_t max_batch);
 
   // process_batch (unsynced = false) and process_batch_unsynced.
   std::vector<ProcessResult> run_batch(std::span<const BatchInput> inputs, bool unsynced);
@@ -163,8 +158,6 @@ class SqliteStore final : public Store {
   // outbox calls and next_due; for ":memory:" also the admin reads and ping.
   std::mutex write_mu_;
   std::unique_ptr<sqlite_detail::Connection> writer_;
-  // Checkpoints the log of a file database; destroyed before writer_, which it watches.
-  std::unique_ptr<WalCheckpointer> checkpointer_;
 
   // read_mu_ guards reader_, the read-only connection of a file database, used by
   // list_reviews, stats, outbox_stats and the other owner reads. For ":memory:" reader_
