@@ -237,3 +237,33 @@ TEST_CASE("a failed sync fails the whole batch, duplicates included", "[store][b
     CHECK_THAT(result.error, Catch::Contains("did not reach the disk") && Catch::Contains("EIO"));
   }
 }
+
+TEST_CASE("submit returns at once, and its callback gets the result on the syncer thread",
+          "[store][batch]") {
+  GatedStore gated;
+  store::InputCounters counters;
+  store::GroupCommit group(gated, gated.max_batch(), counters);
+  const store::DecideFn decide = [](const core::Snapshot&) { return core::Decision{}; };
+  std::mutex mu;
+  std::condition_variable done;
+  std::vector<std::string> answers;  // the error texts: each input's own key
+  std::thread::id answered_on;
+  const auto record = [&](store::ProcessResult result) {
+    std::lock_guard lock(mu);
+    answers.push_back(result.error);
+    answered_on = std::this_thread::get_id();
+    done.notify_all();
+  };
+  group.submit(testing::event_key("a"), {}, decide, record);
+  gated.wait_for_batches(1);  // "a" is being committed; submit has returned
+  group.submit(testing::event_key("b"), {}, decide, record);
+  {
+    std::lock_guard lock(mu);
+    CHECK(answers.empty());  // nothing is answered before its batch is durable
+  }
+  gated.release();
+  std::unique_lock lock(mu);
+  REQUIRE(done.wait_for(lock, std::chrono::seconds(5), [&] { return answers.size() == 2; }));
+  CHECK(answers == std::vector<std::string>{"a", "b"});
+  CHECK(answered_on != std::this_thread::get_id());
+}
