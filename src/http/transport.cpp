@@ -22,14 +22,13 @@
 #include <vector>
 
 #include "listen_socket.h"
-#include "response_writer.h"
+#include "transport_state.h"
 
 namespace reviewbot::http {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = TransportClock;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::chrono::milliseconds kSweepEvery{200};
 // After a refusal the connection's write side is shut and what the client still sends is
 // read and dropped (so it sees the answer, not a reset) for up to this long or this much.
@@ -40,112 +39,6 @@ constexpr std::chrono::milliseconds kAcceptPause{100};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
-
-struct Transport::Connection {
-  Connection(int fd_, std::string remote_, RequestLimits limits)
-      : fd(fd_), remote(std::move(remote_)), parser(limits) {}
-
-  enum class Phase {
-    kReading,  // waiting for or reading a request (the loop owns it)
-    kBusy,     // a worker answers `request`
-    kClosing,  // refused: dropping what arrives until the client closes or kLinger
-  };
-
-  const int fd;
-  const std::string remote;
-  RequestParser parser;
-  std::string pending;  // bytes after a complete request (pipelined), not parsed yet
-  Phase phase = Phase::kReading;
-  bool served = false;           // answered a request before: the keep-alive timeout applies
-  bool request_started = false;  // some bytes of the next request arrived
-  bool continue_sent = false;
-  bool close_after = false;  // set before and by the worker: close once answered
-  std::size_t lingered = 0;
-  Clock::time_point idle_since;
-  Clock::time_point request_start;
-  Clock::time_point deadline;
-  Clock::time_point complete_at;
-  ParsedRequest request;  // while kBusy
-
-  std::mutex answer_mu;               // guards the two below
-  bool handling = false;              // a worker runs the handler for `request`
-  std::optional<Reply> early_answer;  // given while handling: that worker writes it
-};
-
-struct Transport::Impl {
-  Impl(const ServerSettings& s, TransportHooks h) : settings(s), hooks(std::move(h)) {
-    limits.max_body_bytes = settings.max_body_bytes;
-  }
-
-  // A worker's job: answer a connection's request, or finish writing an answer given on
-  // another thread (`reply`, `framing`; `unsent`: what is left of it once a part was
-  // written).
-  struct Job {
-    Connection* c = nullptr;
-    std::unique_ptr<Reply> reply;  // null: handle the request
-    ResponseFraming framing;
-    std::optional<std::string> unsent;
-  };
-
-  void run_loop();
-  void run_worker();
-  void accept_all(Clock::time_point now);
-  void on_readable(Connection& c, Clock::time_point now);
-  // Parses pending bytes: dispatches a complete request, refuses a bad one.
-  void advance(Connection& c, Clock::time_point now);
-  void dispatch(Connection& c, Clock::time_point now);
-  void refuse(Connection& c, int status, Clock::time_point now);
-  // How `reply` to c's request is framed.
-  ResponseFraming framing_for(const Connection& c, const Reply& reply) const;
-  // An answer given after its handler returned: written here when the socket takes it at
-  // once, else handed to a worker.
-  void give(Connection& c, Reply reply);
-  // Writes `reply` (or what is `unsent` of it), waiting up to the write timeout; on a worker.
-  void write_answer(Connection& c, const Reply& reply, const ResponseFraming& framing,
-                    const std::optional<std::string>& unsent);
-  // After c's answer was written or failed: hands c back to the loop thread.
-  void answered(Connection& c, const Reply& reply, const ResponseFraming& framing, bool written);
-  void collect_answered(Clock::time_point now);
-  void sweep(Clock::time_point now);
-  void set_deadline(Connection& c);
-  void arm(Connection& c, int op = EPOLL_CTL_MOD);
-  void close_connection(Connection& c);
-  void begin_stop();
-
-  const ServerSettings settings;
-  RequestLimits limits;
-  TransportHooks hooks;
-  int listen_fd = -1;
-  int epoll_fd = -1;
-  int wake_fd = -1;
-  std::atomic<int> port{0};
-  std::thread loop;
-  std::vector<std::thread> workers;
-
-  std::atomic<bool> stopping{false};
-  std::atomic<Clock::rep> stop_deadline{0};
-
-  // The loop thread's own.
-  std::unordered_map<Connection*, std::unique_ptr<Connection>> connections;
-  int busy = 0;  // connections a worker holds
-  bool stop_begun = false;
-  bool accept_paused = false;
-  Clock::time_point accept_resume;
-  std::size_t turned_away = 0;  // connections closed at the limit since the last warning
-  std::vector<char> buffer = std::vector<char>(kReadChunk);
-
-  std::mutex work_mu;  // guards work and workers_quit
-  std::condition_variable work_cv;
-  std::deque<Job> work;
-  bool workers_quit = false;
-
-  std::mutex promised_mu;  // guards promised
-  std::condition_variable promised_cv;
-  int promised = 0;  // handlers returned without answering; their answers are to come
-
-  std::mutex answered_mu;  // guards answered_list
-  std::vector<Connection*> answered_list;
-};
 
 void Transport::Impl::arm(Connection& c, int op) {
   epoll_event ev{};
@@ -273,99 +166,6 @@ void Transport::Impl::refuse(Connection& c, int status, Clock::time_point now) {
   c.phase = Connection::Phase::kClosing;
   c.pending.clear();
   c.deadline = now + kLinger;
-}
-
-void Transport::Impl::run_worker() {
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(work_mu);
-      work_cv.wait(lock, [&] { return workers_quit || !work.empty(); });
-      if (workers_quit) return;
-      job = std::move(work.front());
-      work.pop_front();
-    }
-    Connection& c = *job.c;
-    if (job.reply) {
-      write_answer(c, *job.reply, job.framing, job.unsent);
-      continue;
-    }
-    {
-      std::lock_guard lock(c.answer_mu);
-      c.handling = true;
-    }
-    hooks.handle(c.request, c.remote, Answer(this, &c));
-    std::optional<Reply> reply;
-    {
-      std::lock_guard lock(c.answer_mu);
-      c.handling = false;
-      reply.swap(c.early_answer);
-      if (!reply) {
-        std::lock_guard promise(promised_mu);
-        ++promised;
-      }
-    }
-    if (reply) write_answer(c, *reply, framing_for(c, *reply), std::nullopt);
-  }
-}
-
-ResponseFraming Transport::Impl::framing_for(const Connection& c, const Reply& reply) const {
-  ResponseFraming framing{.head_only = c.request.method == "HEAD",
-                          .keep_alive = !c.close_after && !stopping.load(),
-                          .version_minor = c.request.version_minor};
-  // An unframed stream (HTTP/1.0) ends when the connection does.
-  if (reply.stream && framing.version_minor == 0) framing.keep_alive = false;
-  return framing;
-}
-
-void Transport::Impl::give(Connection& c, Reply reply) {
-  const ResponseFraming framing = framing_for(c, reply);
-  std::optional<std::string> unsent;
-  if (!reply.stream) {
-    unsent = write_now(c.fd, reply, framing);
-    if (!unsent || unsent->empty()) return answered(c, reply, framing, unsent.has_value());
-  }
-  {
-    std::lock_guard lock(work_mu);
-    work.push_back(Job{&c, std::make_unique<Reply>(std::move(reply)), framing, std::move(unsent)});
-  }
-  work_cv.notify_one();
-}
-
-void Transport::Impl::write_answer(Connection& c, const Reply& reply,
-                                   const ResponseFraming& framing,
-                                   const std::optional<std::string>& unsent) {
-  const bool written = unsent ? write_all(c.fd, *unsent, settings.write_timeout)
-                              : write_reply(c.fd, reply, framing, settings.write_timeout);
-  answered(c, reply, framing, written);
-}
-
-void Transport::Impl::answered(Connection& c, const Reply& reply, const ResponseFraming& framing,
-                               bool written) {
-  c.close_after = !written || !framing.keep_alive;
-  hooks.answered(c.request, reply,
-                 std::chrono::duration<double, std::milli>(Clock::now() - c.complete_at).count());
-  {
-    std::lock_guard lock(answered_mu);
-    answered_list.push_back(&c);
-  }
-  const std::uint64_t one = 1;
-  (void)!::write(wake_fd, &one, sizeof one);
-}
-
-void Transport::Answer::operator()(Reply reply) const {
-  Connection& c = *connection_;
-  {
-    std::lock_guard lock(c.answer_mu);
-    if (c.handling) {
-      c.early_answer = std::move(reply);
-      return;
-    }
-  }
-  impl_->give(c, std::move(reply));
-  std::lock_guard lock(impl_->promised_mu);
-  --impl_->promised;
-  impl_->promised_cv.notify_all();  // under the lock: stop() may free the transport after it
 }
 
 void Transport::Impl::collect_answered(Clock::time_point now) {
