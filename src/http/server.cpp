@@ -97,11 +97,10 @@ struct HttpServer::Impl final : ServerState {
   // Answers a complete request: its route (a deferred route perhaps later, from another
   // thread), or 404/405.
   void handle(const ParsedRequest& req, std::string_view remote_addr, Transport::Answer answer);
-  // Access check, draining, then the route's handler.
-  Reply serve(const Route& route, const ParsedRequest& req, std::string_view remote_addr);
-  // The same for a route with a deferred handler, answering through `answer` once.
-  void serve_deferred(const Route& route, const ParsedRequest& req, std::string_view remote_addr,
-                      std::string request_id, Transport::Answer answer);
+  // Access check, draining, then the route's handler (or deferred handler), answering
+  // through `answer` once.
+  void serve(const Route& route, const ParsedRequest& req, std::string_view remote_addr,
+             std::string request_id, Transport::Answer answer);
   // nullopt when the request may use a route of this access; else the refusal.
   std::optional<Reply> denial(Access access, const ParsedRequest& req) const;
   void log_answer(const ParsedRequest& req, const Reply& reply, double ms);
@@ -173,22 +172,9 @@ std::optional<Reply> HttpServer::Impl::denial(Access access, const ParsedRequest
   return error_reply(500, "internal error");
 }
 
-Reply HttpServer::Impl::serve(const Route& route, const ParsedRequest& req,
-                              std::string_view remote_addr) {
-  if (auto refused = denial(route.access, req)) return std::move(*refused);
-  std::optional<IntakeSlot> slot;
-  if (route.input) {
-    slot.emplace(tracker);
-    if (!*slot) return draining_reply();
-  }
-  const RequestHeaders headers(req);
-  const Request request{req.method, req.path, req.params, req.body, remote_addr, headers, *this};
-  return route.handler(request);
-}
-
-void HttpServer::Impl::serve_deferred(const Route& route, const ParsedRequest& req,
-                                      std::string_view remote_addr, std::string request_id,
-                                      Transport::Answer answer) {
+void HttpServer::Impl::serve(const Route& route, const ParsedRequest& req,
+                             std::string_view remote_addr, std::string request_id,
+                             Transport::Answer answer) {
   // The request's answer, given once: the handler's, or the refusal or error before it.
   struct Pending {
     Pending(Transport::Answer a, std::string id) : answer(a), request_id(std::move(id)) {}
@@ -212,7 +198,11 @@ void HttpServer::Impl::serve_deferred(const Route& route, const ParsedRequest& r
   const RequestHeaders headers(req);
   const Request request{req.method, req.path, req.params, req.body, remote_addr, headers, *this};
   try {
-    route.deferred(request, [pending](Reply reply) { pending->give(std::move(reply)); });
+    if (route.deferred) {
+      route.deferred(request, [pending](Reply reply) { pending->give(std::move(reply)); });
+    } else {
+      pending->give(route.handler(request));
+    }
   } catch (const std::exception& e) {
     spdlog::error("http handler failed method={} path={}: {}", printable(req.method),
                   printable(req.path), e.what());
@@ -230,18 +220,8 @@ void HttpServer::Impl::handle(const ParsedRequest& req, std::string_view remote_
     if (req.method == "GET" || req.method == "HEAD") route = found->second.get;
     if (req.method == "POST") route = found->second.post;
   }
-  if (route != nullptr && route->deferred) {
-    return serve_deferred(*route, req, remote_addr, std::move(request_id), answer);
-  }
-  if (route != nullptr) {
-    try {
-      reply = serve(*route, req, remote_addr);
-    } catch (const std::exception& e) {
-      spdlog::error("http handler failed method={} path={}: {}", printable(req.method),
-                    printable(req.path), e.what());
-      reply = error_reply(500, "internal error");
-    }
-  } else if (found != by_path.end()) {
+  if (route != nullptr) return serve(*route, req, remote_addr, std::move(request_id), answer);
+  if (found != by_path.end()) {
     reply = error_reply(405, "method not allowed");
     const PathRoutes& methods = found->second;
     reply.headers.emplace_back("Allow", methods.get != nullptr && methods.post != nullptr

@@ -73,11 +73,11 @@ void Intake::submit(InboundKey key, core::Event event, Done done) {
     done(accept(key, event));
     return;
   }
-  const core::Lookup lookup = engine_.lookup_for(event);
+  core::Lookup lookup = engine_.lookup_for(event);
   const auto deciding = std::make_shared<Deciding>(Deciding{std::move(event), {}, {}, {}});
   DecideFn decide = prepare(deciding, lookup);
   const InboundKey::Source source = key.source;
-  group_->submit(std::move(key), lookup, std::move(decide),
+  group_->submit(std::move(key), std::move(lookup), std::move(decide),
                  [this, deciding, source, done = std::move(done)](ProcessResult result) {
                    finish(*deciding, source, result);
                    done(std::move(result));

@@ -25,7 +25,6 @@ namespace {
 // statistics, which take a global mutex on every allocation, are off. sqlite3_config works
 // only before SQLite is initialised; when something initialised it first, the
 // statistics stay on, which changes nothing but speed.
-constexpr int kNoMutex = SQLITE_OPEN_NOMUTEX;
 void configure_sqlite_once() {
   static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
   (void)configured;
@@ -131,7 +130,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   bool wal = false;  // the mode SQLite reports back: a file system may refuse WAL
   try {
     writer = std::make_unique<Connection>(SQLite::Database(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI | kNoMutex,
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX,
         options.busy_timeout_ms));
     SQLite::Database& db = writer->db();
     if (!in_memory) wal = db.execAndGet("PRAGMA journal_mode = WAL").getString() == "wal";
@@ -147,8 +146,9 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
   if (!in_memory) {
     try {
       const auto open_reader = [&] {
-        return std::make_unique<Connection>(SQLite::Database(
-            path, SQLite::OPEN_READONLY | SQLite::OPEN_URI | kNoMutex, options.busy_timeout_ms));
+        return std::make_unique<Connection>(
+            SQLite::Database(path, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             options.busy_timeout_ms));
       };
       reader = open_reader();
       for (auto& snapshot_reader : snapshot_readers) snapshot_reader = open_reader();
